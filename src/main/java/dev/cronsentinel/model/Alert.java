@@ -1,0 +1,50 @@
+package dev.cronsentinel.model;
+
+import java.util.List;
+
+/**
+ * One alert document, the unit every sink writes. Sinks are idempotent on {@link #alertId()}: it is derived
+ * from the audit ID (or the chain root) and the rule version, so a replay of the same input overwrites
+ * rather than duplicates.
+ *
+ * @param eventTime epoch millis of the event that raised it (for an escalation: the latest spawn)
+ * @param timestamp {@code eventTime} as ISO-8601 UTC
+ * @param images the container images of the workload, for ECS {@code container.image.name}
+ * @param count how many findings this alert stands for (grouped repeats, or spawns in a chain)
+ * @param chain the spawned Jobs and Pods of an escalation, empty otherwise
+ * @param timeToFirstSpawnMillis for an escalation, root creation to first spawn; null otherwise
+ * @param compat the seed query's row, set only by the {@code splunk} and {@code sumo} profiles
+ */
+public record Alert(
+        String alertId,
+        AlertKind kind,
+        String profile,
+        String ruleVersion,
+        long eventTime,
+        String timestamp,
+        String auditId,
+        String username,
+        List<String> groups,
+        String userAgent,
+        String sourceIp,
+        String namespace,
+        String resource,
+        String name,
+        String verb,
+        int responseCode,
+        List<Signal> signals,
+        int score,
+        Severity severity,
+        List<String> images,
+        long count,
+        long firstSeen,
+        long lastSeen,
+        List<ChainLink> chain,
+        Long timeToFirstSpawnMillis,
+        SeedRow compat) {
+
+    public static final String TECHNIQUE_ID = "T1053.007";
+    public static final String TECHNIQUE_NAME = "Container Orchestration Job";
+    public static final List<String> TACTICS = List.of("Execution", "Persistence", "Privilege Escalation");
+    public static final List<String> TACTIC_IDS = List.of("TA0002", "TA0003", "TA0004");
+}

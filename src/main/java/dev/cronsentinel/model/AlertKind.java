@@ -1,0 +1,21 @@
+package dev.cronsentinel.model;
+
+/** What an alert reports. The lower-case name is the {@code kind} field of the alert document. */
+public enum AlertKind {
+    /** A suspicious CronJob/Job/Pod was created or changed. */
+    WORKLOAD,
+    /** A suspicious request was refused by the API server. */
+    ATTEMPT,
+    /** A CronJob/Job was written, but the audit policy hid its spec, so it could not be scored. */
+    UNSCORED,
+    /** A suspicious root whose Jobs and Pods actually spawned. */
+    ESCALATION,
+    /** A suspicious spawn whose root the job never saw. */
+    ORPHAN,
+    /** A row of a seed-query compatibility profile ({@code splunk}, {@code sumo}). */
+    COMPAT;
+
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

@@ -1,0 +1,24 @@
+package dev.cronsentinel.model;
+
+import java.util.List;
+
+/**
+ * The detection-relevant fields of one container of a pod template. Boolean/Long fields are null when the
+ * field is absent, so "absent" and "explicitly false" stay distinguishable.
+ *
+ * @param path JSON path of the container inside the event, e.g.
+ *     {@code requestObject.spec.jobTemplate.spec.template.spec.initContainers[0]}
+ */
+public record ContainerSpec(
+        String path,
+        String name,
+        String image,
+        List<String> command,
+        List<String> args,
+        List<EnvVarSpec> env,
+        Boolean privileged,
+        Boolean allowPrivilegeEscalation,
+        Long runAsUser,
+        Boolean runAsNonRoot,
+        List<String> capabilitiesAdd,
+        List<MountSpec> mounts) {}

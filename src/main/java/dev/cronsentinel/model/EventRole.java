@@ -1,0 +1,11 @@
+package dev.cronsentinel.model;
+
+/** What a decoded workload event means for detection. */
+public enum EventRole {
+    /** A create/update/patch of a CronJob, Job or bare Pod by a human or a non-controller identity. */
+    WORKLOAD,
+    /** A Job or Pod created by the CronJob or Job controller: it never alerts alone, correlation folds it into its root. */
+    SPAWN,
+    /** A request the API server refused (code >= 400 or decision forbid): reported as an attempt, never correlated. */
+    ATTEMPT
+}

@@ -1,0 +1,61 @@
+package dev.cronsentinel.model;
+
+import java.util.List;
+
+/**
+ * A relevant audit event (create/update/patch of a CronJob, Job or Pod at stage ResponseComplete),
+ * flattened to the fields that scoring and correlation need. Everything else in the audit JSON is dropped
+ * at decode time.
+ *
+ * @param eventTime epoch millis of {@code stageTimestamp} (or the best timestamp the event has)
+ * @param timestamp that timestamp exactly as the event wrote it
+ * @param name the object name: {@code objectRef.name}, else the generated name from {@code responseObject},
+ *     else {@code metadata.name}/{@code generateName} of {@code requestObject}
+ * @param uid the object uid from {@code responseObject.metadata.uid} (RequestResponse level only)
+ * @param responseCode HTTP status, 0 when the event has none
+ * @param level the audit level ({@code Metadata}, {@code Request}, {@code RequestResponse})
+ * @param truncated true when the API server dropped the bodies ({@code audit.k8s.io/truncated})
+ * @param ownerKind kind of the controller owner reference ({@code CronJob}, {@code Job}), null when none
+ * @param jobNameLabel the {@code job-name} label of a Pod, a fallback link to its Job
+ * @param schedule {@code spec.schedule} of a CronJob
+ * @param manualFromCronJob true for {@code kubectl create job --from=cronjob/X}
+ * @param templates every pod template found in the bodies; empty when the audit level hid them
+ * @param origin source and position, for tracing an alert back to the raw log line
+ */
+public record WorkloadEvent(
+        String auditId,
+        long eventTime,
+        String timestamp,
+        String verb,
+        String resource,
+        String namespace,
+        String name,
+        String uid,
+        String username,
+        List<String> groups,
+        String userAgent,
+        String sourceIp,
+        int responseCode,
+        String decision,
+        String level,
+        boolean truncated,
+        String ownerKind,
+        String ownerName,
+        String ownerUid,
+        String jobNameLabel,
+        String schedule,
+        String timeZone,
+        boolean manualFromCronJob,
+        List<PodTemplate> templates,
+        String origin) {
+
+    /** True when the request was refused: such an event is an attempt, not a workload. */
+    public boolean refused() {
+        return responseCode >= 400 || "forbid".equals(decision);
+    }
+
+    /** True when the audit policy hid the spec, so the event cannot be scored on structure. */
+    public boolean bodiless() {
+        return templates == null || templates.isEmpty();
+    }
+}

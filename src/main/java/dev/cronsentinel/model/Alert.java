@@ -9,6 +9,8 @@ import java.util.List;
  *
  * @param eventTime epoch millis of the event that raised it (for an escalation: the latest spawn)
  * @param timestamp {@code eventTime} as ISO-8601 UTC
+ * @param techniqueId always {@link #TECHNIQUE_ID}; written out so every sink carries the MITRE mapping
+ * @param tactics always {@link #TACTICS}
  * @param images the container images of the workload, for ECS {@code container.image.name}
  * @param count how many findings this alert stands for (grouped repeats, or spawns in a chain)
  * @param chain the spawned Jobs and Pods of an escalation, empty otherwise
@@ -35,6 +37,8 @@ public record Alert(
         List<Signal> signals,
         int score,
         Severity severity,
+        String techniqueId,
+        List<String> tactics,
         List<String> images,
         long count,
         long firstSeen,

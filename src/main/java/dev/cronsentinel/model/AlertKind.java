@@ -15,7 +15,9 @@ public enum AlertKind {
     /** A row of a seed-query compatibility profile ({@code splunk}, {@code sumo}). */
     COMPAT;
 
-    public String wireName() {
+    /** The wire name: alert JSON writes enums through {@code toString()}. */
+    @Override
+    public String toString() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

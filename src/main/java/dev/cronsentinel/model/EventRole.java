@@ -7,5 +7,11 @@ public enum EventRole {
     /** A Job or Pod created by the CronJob or Job controller: it never alerts alone, correlation folds it into its root. */
     SPAWN,
     /** A request the API server refused (code >= 400 or decision forbid): reported as an attempt, never correlated. */
-    ATTEMPT
+    ATTEMPT;
+
+    /** The wire name: alert JSON writes enums through {@code toString()}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

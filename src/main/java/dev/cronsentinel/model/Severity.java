@@ -8,4 +8,10 @@ public enum Severity {
     public Severity raised() {
         return this == CRITICAL ? CRITICAL : values()[ordinal() + 1];
     }
+
+    /** The wire name: alert JSON writes enums through {@code toString()}. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
 }

@@ -9,6 +9,8 @@ import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.score.ActorNamespaceKey;
 import dev.cronsentinel.score.AlertFactory;
+import dev.cronsentinel.score.AlertGroupingFunction;
+import dev.cronsentinel.score.ContextStage;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.ScoringFunction;
@@ -26,7 +28,10 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  raw records ─► decode ─────────────────────────────► dead letters
  *                   │ WorkloadEvent
  *                   ▼ event-time watermarks (bounded out-of-orderness + idleness)
- *                 keyBy(actor, namespace) ─► score ─► ScoredEvent ─► alerts (workload, attempt, unscored)
+ *                 keyBy(actor, namespace) ─► score ─► context (spread by actor, profile by (actor, namespace))
+ *                                                        │ ScoredEvent
+ *                                                        ▼
+ *                                       alerts (workload, attempt, unscored) ─► keyBy(finding) ─► group repeats
  * </pre>
  *
  * Every operator has a stable uid (savepoint compatibility) and a name that reads like the architecture in
@@ -84,8 +89,11 @@ public final class Topology {
                 .uid(UID_SCORE)
                 .name("score by (actor, namespace)");
 
+        // Per-actor context and alert grouping (issue 10): see score/ContextStage and score/AlertGroupingFunction.
+        DataStream<ScoredEvent> contextual = ContextStage.apply(scored, rules, config.context());
+
         String profile = rules.profile();
-        SingleOutputStreamOperator<Alert> alerts = scored
+        SingleOutputStreamOperator<Alert> alerts = contextual
                 .filter(ScoredEvent::alertable)
                 .uid("alertable")
                 .name("alertable events")
@@ -94,9 +102,11 @@ public final class Topology {
                 .uid(UID_ALERTS)
                 .name("alert documents");
 
-        attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
+        DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
+
+        attach(grouped.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
-        return new Streams(scored, alerts, deadLetters);
+        return new Streams(contextual, grouped, deadLetters);
     }
 
     private static void attach(DataStreamSink<?> sink, String uid, String name, int parallelism) {

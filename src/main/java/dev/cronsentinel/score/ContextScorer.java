@@ -58,10 +58,6 @@ public final class ContextScorer {
         this.wholeEventAllowlists = Set.copyOf(whole);
     }
 
-    public ContextConfig config() {
-        return config;
-    }
-
     /**
      * True when an allowlist entry without an image silenced the whole event: its scope (actor and/or
      * namespace) is declared benign, so context about it is not news either.

@@ -13,7 +13,7 @@
 set -euo pipefail
 
 if [[ $# -lt 2 || "$1" == --* || "$2" == --* ]]; then
-  sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 fi
 abs() { echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; }

@@ -121,6 +121,11 @@ final class ChainEvents {
             return this;
         }
 
+        Builder label(String jobName) {
+            this.jobNameLabel = jobName;
+            return this;
+        }
+
         Builder schedule(String s, String tz) {
             this.schedule = s;
             this.timeZone = tz;

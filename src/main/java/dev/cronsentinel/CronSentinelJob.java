@@ -31,15 +31,16 @@ public final class CronSentinelJob {
 
     public static void main(String[] args) throws Exception {
         JobConfig config;
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
             config = loadConfig(args);
+            Topology.build(env, source(env, config), sinks(config), config);
         } catch (ConfigException e) {
+            // One clear line naming the key or file; no stack trace for a configuration mistake.
             System.err.println("cronsentinel: " + e.getMessage());
             System.exit(2);
             return;
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        Topology.build(env, source(env, config), sinks(config), config);
         env.execute("CronSentinel (" + config.profile() + ")");
     }
 

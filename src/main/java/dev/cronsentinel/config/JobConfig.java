@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param outputPath the alert file for {@code file} output
  * @param deadLetterType where dead letters go: {@code stderr}, {@code stdout}, {@code file}, {@code kafka}
  * @param deadLetterPath the dead-letter file for {@code file}
+ * @param correlation windows and bounds of the CronJob -> Job -> Pod correlation (keys under {@code correlation.})
  */
 public record JobConfig(
         String profile,
@@ -31,7 +32,8 @@ public record JobConfig(
         String deadLetterPath,
         DecoderConfig decoder,
         ScoringConfig scoring,
-        EventTimeConfig eventTime) implements Serializable {
+        EventTimeConfig eventTime,
+        CorrelationConfig correlation) implements Serializable {
 
     public static final List<String> PROFILES = List.of("default", "splunk", "sumo");
     public static final List<String> INPUTS = List.of("file", "kafka");
@@ -62,7 +64,7 @@ public record JobConfig(
             throw ConfigException.forKey("dead-letters.file.path", "is required when dead-letters.type is file");
         }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
-                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c));
+                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c));
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

@@ -1,5 +1,6 @@
 package dev.cronsentinel.correlate;
 
+import dev.cronsentinel.config.CorrelationConfig;
 import java.util.OptionalLong;
 
 /**

@@ -1,5 +1,6 @@
 package dev.cronsentinel.correlate;
 
+import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.ScoredEvent;
 import org.apache.flink.api.common.typeinfo.TypeInformation;

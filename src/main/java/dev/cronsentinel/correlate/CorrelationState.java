@@ -1,5 +1,6 @@
 package dev.cronsentinel.correlate;
 
+import dev.cronsentinel.config.CorrelationConfig;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;

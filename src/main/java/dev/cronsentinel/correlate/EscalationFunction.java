@@ -1,5 +1,6 @@
 package dev.cronsentinel.correlate;
 
+import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.AlertKind;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -42,7 +43,8 @@ public class EscalationFunction extends KeyedProcessFunction<String, ChainFindin
     @Override
     public void open(OpenContext openContext) {
         state = getRuntimeContext().getState(CorrelationState.value(STATE, EscalationState.class, cfg));
-        settle = cfg.settleMillis();
+        // findings reach this stage up to two spawn buffers after their spawn (a Pod waiting for a Job waiting for a root)
+        settle = 2 * cfg.spawnBuffer().toMillis() + 1;
         updateInterval = cfg.updateInterval().toMillis();
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
         escalations = group.counter("escalationsRaised");

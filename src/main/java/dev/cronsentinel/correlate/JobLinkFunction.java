@@ -1,5 +1,6 @@
 package dev.cronsentinel.correlate;
 
+import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;

@@ -7,6 +7,7 @@ import static dev.cronsentinel.correlate.ChainEvents.spawnedJob;
 import static dev.cronsentinel.correlate.ChainEvents.t;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.ScoredEvent;
 import java.time.Duration;

@@ -1,7 +1,5 @@
-package dev.cronsentinel.correlate;
+package dev.cronsentinel.config;
 
-import dev.cronsentinel.config.ConfigException;
-import dev.cronsentinel.config.ConfigSource;
 import java.io.Serializable;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -111,10 +109,5 @@ public record CorrelationConfig(
             throw new IllegalStateException("CorrelationConfig.forRules(profile, alertThreshold) was not applied");
         }
         return this;
-    }
-
-    /** How long stage 3 keeps a closed chain around for findings still in flight from the two link stages. */
-    long settleMillis() {
-        return 2 * spawnBuffer.toMillis() + 1;
     }
 }

@@ -1,10 +1,8 @@
-package dev.cronsentinel.correlate;
+package dev.cronsentinel.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cronsentinel.config.ConfigException;
-import dev.cronsentinel.config.ConfigSource;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;

@@ -39,13 +39,19 @@ public record RootContext(
 
     static final int MAX_GROUPS = 64;
 
-    /** The root context of a scored workload event. */
+    /**
+     * The root context of a scored workload event. A benign root never reaches an alert, so it keeps only what
+     * linking needs: most roots in flight are benign CronJobs, and this keeps their state to a few hundred bytes.
+     */
     public static RootContext of(ScoredEvent s) {
         WorkloadEvent e = s.event();
+        RootStatus status = statusOf(s);
+        boolean alerts = status != RootStatus.BENIGN;
         return new RootContext(e.auditId(), e.uid(), e.namespace(), e.resource(), e.name(), e.verb(), e.responseCode(),
-                e.eventTime(), e.username(), bounded(e.groups(), MAX_GROUPS), e.userAgent(), e.sourceIp(),
-                s.signals() == null ? List.of() : s.signals(), s.score(), s.severity(), s.ruleVersion(),
-                AlertFactory.images(e), statusOf(s), e.schedule(), e.timeZone());
+                e.eventTime(), e.username(), alerts ? bounded(e.groups(), MAX_GROUPS) : List.of(),
+                alerts ? e.userAgent() : null, alerts ? e.sourceIp() : null,
+                alerts && s.signals() != null ? s.signals() : List.of(), s.score(), s.severity(), s.ruleVersion(),
+                alerts ? AlertFactory.images(e) : List.of(), status, e.schedule(), e.timeZone());
     }
 
     /** The stand-in root of an orphan group: only where it lives and what it is called are known. */

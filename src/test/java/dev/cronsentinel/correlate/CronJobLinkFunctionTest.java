@@ -13,7 +13,10 @@ import dev.cronsentinel.model.ScoredEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -149,6 +152,31 @@ class CronJobLinkFunctionTest {
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         h.processWatermark(new Watermark(t("10:40:00")));
+        assertDrained(h);
+    }
+
+    @Test
+    void eachRootInFlightIsOneSmallStateEntryAndAllOfThemDrain() throws Exception {
+        var h = harness(config());
+        int roots = 10_000;
+        for (int i = 0; i < roots; i++) {
+            var b = cronJob("cj-" + i).uid(UUID.nameUUIDFromBytes(new byte[] {(byte) i, (byte) (i >> 8)}).toString())
+                    .at(t("09:00:00") + i);
+            send(h, (i % 100 == 0 ? b.suspicious() : b).build());
+        }
+        assertThat(h.numKeyedStateEntries()).isEqualTo(roots);
+        assertThat(h.numEventTimeTimers()).isEqualTo(roots);
+
+        // what one root costs in state, serialized as the state backend stores it
+        var serializer = TypeInformation.of(CronJobRoot.class)
+                .createSerializer(h.getExecutionConfig().getSerializerConfig());
+        for (ScoredEvent e : new ScoredEvent[] {cronJob("pg-backup").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").build(),
+                cronJob("log-rotate").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").suspicious().build()}) {
+            var out = new DataOutputSerializer(512);
+            serializer.serialize(new CronJobRoot(RootContext.of(e), 0), out);
+            assertThat(out.length()).as(e.event().name()).isLessThan(e.alertable() ? 1024 : 384);
+        }
+        h.processWatermark(new Watermark(t("09:30:00")));
         assertDrained(h);
     }
 

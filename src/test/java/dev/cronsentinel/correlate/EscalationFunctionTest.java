@@ -87,6 +87,30 @@ class EscalationFunctionTest {
     }
 
     @Test
+    void spawnsArrivingOutOfOrderEndInTheSameAlert() throws Exception {
+        List<ChainFinding> findings = new ArrayList<>();
+        for (int m = 5; m < 30; m += 5) {
+            findings.add(escalation(run(m), m));
+        }
+        var inOrder = harness(false, null);
+        for (ChainFinding f : findings) {
+            send(inOrder, f);
+        }
+        inOrder.processWatermark(new Watermark(Long.MAX_VALUE));
+        var reversed = harness(false, null);
+        for (int i = findings.size() - 1; i >= 0; i--) {
+            send(reversed, findings.get(i));
+        }
+        reversed.processWatermark(new Watermark(Long.MAX_VALUE));
+
+        List<Alert> a = inOrder.extractOutputValues();
+        List<Alert> b = reversed.extractOutputValues();
+        assertThat(b.get(b.size() - 1)).isEqualTo(a.get(a.size() - 1));
+        assertThat(b.get(b.size() - 1).timeToFirstSpawnMillis()).isEqualTo(run(5) + 40 - t("09:02:13"));
+        assertThat(b.get(0).alertId()).isEqualTo(a.get(0).alertId());
+    }
+
+    @Test
     void manyPodsOfOneJobGiveOneEscalation() throws Exception {
         var h = harness(false, null);
         send(h, escalation(run(5), 0));

@@ -3,7 +3,6 @@ package dev.cronsentinel.correlate;
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -116,17 +115,7 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
         long deadline = windows.cronJobDeadline(effective.time(), effective.schedule(), effective.timeZone());
         CronJobRoot next = new CronJobRoot(effective, deadline);
         store(current, next, ctx.timerService());
-
-        List<Spawn> waiting = pending.all();
-        List<Spawn> keep = new ArrayList<>();
-        for (Spawn p : waiting) {
-            if (claims(next, p)) {
-                next = link(p, next, ctx, out);
-            } else {
-                keep.add(p);
-            }
-        }
-        pending.retain(waiting, keep, next.deadline(), ctx.timerService());
+        pending.drainInto(next, owner(ctx, out), ctx.timerService());
     }
 
     private void onJob(Spawn job, Context ctx, Collector<SpawnedJob> out) throws Exception {
@@ -141,19 +130,8 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SpawnedJob> out) throws Exception {
-        CronJobRoot current = root.value();
-        List<Spawn> waiting = pending.all();
-        List<Spawn> keep = new ArrayList<>();
-        for (Spawn p : waiting) {
-            if (pending.timerOf(p) > timestamp) {
-                keep.add(p);
-            } else if (current != null && claims(current, p)) {
-                current = link(p, current, ctx, out);
-            } else {
-                unknown(p, ctx, out);
-            }
-        }
-        pending.retain(waiting, keep, current == null ? Long.MIN_VALUE : current.deadline(), ctx.timerService());
+        CronJobRoot current =
+                pending.fire(timestamp, root.value(), owner(ctx, out), p -> unknown(p, ctx, out), ctx.timerService());
         if (current != null && current.deadline() <= timestamp) {
             root.clear();
         }
@@ -191,10 +169,26 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
     }
 
     private void store(CronJobRoot current, CronJobRoot next, TimerService timers) throws Exception {
-        if (current != null && current.deadline() != next.deadline() && !pending.needs(current.deadline())) {
-            timers.deleteEventTimeTimer(current.deadline());
-        }
-        timers.registerEventTimeTimer(next.deadline());
+        pending.moveOwnerTimer(current == null ? PendingSpawns.NO_TIMER : current.deadline(), next.deadline(), timers);
         root.update(next);
+    }
+
+    private PendingSpawns.Owner<CronJobRoot> owner(Context ctx, Collector<SpawnedJob> out) {
+        return new PendingSpawns.Owner<>() {
+            @Override
+            public boolean claims(CronJobRoot r, Spawn job) {
+                return CronJobLinkFunction.this.claims(r, job);
+            }
+
+            @Override
+            public CronJobRoot link(Spawn job, CronJobRoot r) throws Exception {
+                return CronJobLinkFunction.this.link(job, r, ctx, out);
+            }
+
+            @Override
+            public long deadline(CronJobRoot r) {
+                return r.deadline();
+            }
+        };
     }
 }

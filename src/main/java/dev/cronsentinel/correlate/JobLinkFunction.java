@@ -4,7 +4,6 @@ import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -105,16 +104,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
             return; // an older Job of the same name delivered late, or the same Job twice
         }
         store(current, next, ctx.timerService());
-        List<Spawn> waiting = pending.all();
-        List<Spawn> keep = new ArrayList<>();
-        for (Spawn p : waiting) {
-            if (claims(next, p)) {
-                next = link(p, next, ctx, out);
-            } else {
-                keep.add(p);
-            }
-        }
-        pending.retain(waiting, keep, next.deadline(), ctx.timerService());
+        pending.drainInto(next, owner(ctx, out), ctx.timerService());
     }
 
     private void onPod(Spawn pod, Context ctx, Collector<ChainFinding> out) throws Exception {
@@ -129,19 +119,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChainFinding> out) throws Exception {
-        JobLink current = job.value();
-        List<Spawn> waiting = pending.all();
-        List<Spawn> keep = new ArrayList<>();
-        for (Spawn p : waiting) {
-            if (pending.timerOf(p) > timestamp) {
-                keep.add(p);
-            } else if (current != null && claims(current, p)) {
-                current = link(p, current, ctx, out);
-            } else {
-                unknownPod(p, out);
-            }
-        }
-        pending.retain(waiting, keep, current == null ? Long.MIN_VALUE : current.deadline(), ctx.timerService());
+        JobLink current = pending.fire(timestamp, job.value(), owner(ctx, out), p -> unknownPod(p, out), ctx.timerService());
         if (current != null && current.deadline() <= timestamp) {
             job.clear();
         }
@@ -206,10 +184,26 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     }
 
     private void store(JobLink current, JobLink next, TimerService timers) throws Exception {
-        if (current != null && current.deadline() != next.deadline() && !pending.needs(current.deadline())) {
-            timers.deleteEventTimeTimer(current.deadline());
-        }
-        timers.registerEventTimeTimer(next.deadline());
+        pending.moveOwnerTimer(current == null ? PendingSpawns.NO_TIMER : current.deadline(), next.deadline(), timers);
         job.update(next);
+    }
+
+    private PendingSpawns.Owner<JobLink> owner(Context ctx, Collector<ChainFinding> out) {
+        return new PendingSpawns.Owner<>() {
+            @Override
+            public boolean claims(JobLink j, Spawn pod) {
+                return JobLinkFunction.this.claims(j, pod);
+            }
+
+            @Override
+            public JobLink link(Spawn pod, JobLink j) throws Exception {
+                return JobLinkFunction.this.link(pod, j, ctx, out);
+            }
+
+            @Override
+            public long deadline(JobLink j) {
+                return j.deadline();
+            }
+        };
     }
 }

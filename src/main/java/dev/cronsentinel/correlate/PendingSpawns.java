@@ -16,6 +16,8 @@ final class PendingSpawns {
     private static final Comparator<Spawn> BY_TIME = Comparator.comparingLong(Spawn::time)
             .thenComparing(Spawn::auditId, Comparator.nullsLast(Comparator.naturalOrder()));
 
+    static final long NO_TIMER = Long.MIN_VALUE;
+
     private final ListState<Spawn> state;
     private final long wait;
     private final int max;
@@ -54,10 +56,71 @@ final class PendingSpawns {
     }
 
     /**
-     * Keeps only {@code keep} of {@code before}, and deletes the timers of the others unless a kept spawn or
-     * {@code ownerTimer} still needs them.
+     * What spawns wait for: a root (CronJob stage) or a Job (Job stage). The owner is an immutable state value;
+     * linking returns the new value, already stored.
      */
-    void retain(List<Spawn> before, List<Spawn> keep, long ownerTimer, TimerService timers) throws Exception {
+    interface Owner<S> {
+        boolean claims(S owner, Spawn spawn);
+
+        /** Links the spawn, emits what that means, stores and returns the owner as linking left it. */
+        S link(Spawn spawn, S owner) throws Exception;
+
+        /** The owner's own timer (its window's end), which waiting spawns share by timestamp. */
+        long deadline(S owner);
+    }
+
+    /** What becomes of a spawn whose wait ended with no owner claiming it. */
+    interface Unclaimed {
+        void accept(Spawn spawn) throws Exception;
+    }
+
+    /** The owner that just arrived (already stored) takes the waiting spawns it claims; the others keep waiting. */
+    <S> S drainInto(S owner, Owner<S> o, TimerService timers) throws Exception {
+        return resolve(owner, o, Long.MIN_VALUE, s -> {
+            throw new IllegalStateException("nothing is due while draining");
+        }, timers);
+    }
+
+    /**
+     * At the timer {@code timestamp}: waiting spawns the owner (if any) now claims are linked, those whose wait
+     * has ended and that no owner claims go to {@code unclaimed}, the rest keep waiting.
+     */
+    <S> S fire(long timestamp, S owner, Owner<S> o, Unclaimed unclaimed, TimerService timers) throws Exception {
+        return resolve(owner, o, timestamp, unclaimed, timers);
+    }
+
+    private <S> S resolve(S owner, Owner<S> o, long dueBy, Unclaimed unclaimed, TimerService timers) throws Exception {
+        List<Spawn> waiting = all();
+        if (waiting.isEmpty()) {
+            return owner;
+        }
+        List<Spawn> keep = new ArrayList<>();
+        for (Spawn p : waiting) {
+            if (owner != null && o.claims(owner, p)) {
+                owner = o.link(p, owner);
+            } else if (timerOf(p) <= dueBy) {
+                unclaimed.accept(p);
+            } else {
+                keep.add(p);
+            }
+        }
+        retain(waiting, keep, owner == null ? NO_TIMER : o.deadline(owner), timers);
+        return owner;
+    }
+
+    /**
+     * Moves the owner's timer from {@code from} ({@link #NO_TIMER} when it had none) to {@code to}; {@code from}
+     * stays registered while a waiting spawn needs it.
+     */
+    void moveOwnerTimer(long from, long to, TimerService timers) throws Exception {
+        if (from != NO_TIMER && from != to && !needs(from)) {
+            timers.deleteEventTimeTimer(from);
+        }
+        timers.registerEventTimeTimer(to);
+    }
+
+    /** Keeps {@code keep} of {@code before}; the others' timers go unless a kept spawn or the owner needs them. */
+    private void retain(List<Spawn> before, List<Spawn> keep, long ownerTimer, TimerService timers) throws Exception {
         if (keep.size() == before.size()) {
             return;
         }
@@ -74,8 +137,7 @@ final class PendingSpawns {
         }
     }
 
-    /** True when a waiting spawn's timer is at {@code t}: the owner must not delete it. */
-    boolean needs(long t) throws Exception {
+    private boolean needs(long t) throws Exception {
         return needs(all(), t);
     }
 

@@ -9,6 +9,7 @@ import static dev.cronsentinel.correlate.ChainEvents.pod;
 import static dev.cronsentinel.correlate.ChainEvents.spawnedJob;
 import static dev.cronsentinel.correlate.ChainEvents.t;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.ChainLink;
@@ -51,7 +52,7 @@ class JobLinkFunctionTest {
         assertThat(f.key()).isEqualTo("escalation/" + root.event().auditId());
         assertThat(f.root().username()).isEqualTo(HUMAN);
         assertThat(f.links()).extracting(ChainLink::resource, ChainLink::name)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("jobs", JOB), org.assertj.core.groups.Tuple.tuple("pods", JOB + "-x7k2p"));
+                .containsExactly(tuple("jobs", JOB), tuple("pods", JOB + "-x7k2p"));
         // open at least as long as the root's window (09:15) and the Job's window after this Pod (+10 min)
         assertThat(f.expiresAt()).isEqualTo(RUN + 300 + config().defaultWindow().toMillis());
     }

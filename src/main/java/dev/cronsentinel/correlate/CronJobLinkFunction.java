@@ -174,21 +174,6 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
     }
 
     private PendingSpawns.Owner<CronJobRoot> owner(Context ctx, Collector<SpawnedJob> out) {
-        return new PendingSpawns.Owner<>() {
-            @Override
-            public boolean claims(CronJobRoot r, Spawn job) {
-                return CronJobLinkFunction.this.claims(r, job);
-            }
-
-            @Override
-            public CronJobRoot link(Spawn job, CronJobRoot r) throws Exception {
-                return CronJobLinkFunction.this.link(job, r, ctx, out);
-            }
-
-            @Override
-            public long deadline(CronJobRoot r) {
-                return r.deadline();
-            }
-        };
+        return new PendingSpawns.Owner<>(this::claims, (spawn, o) -> link(spawn, o, ctx, out), CronJobRoot::deadline);
     }
 }

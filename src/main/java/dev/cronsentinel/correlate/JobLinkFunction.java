@@ -189,21 +189,6 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     }
 
     private PendingSpawns.Owner<JobLink> owner(Context ctx, Collector<ChainFinding> out) {
-        return new PendingSpawns.Owner<>() {
-            @Override
-            public boolean claims(JobLink j, Spawn pod) {
-                return JobLinkFunction.this.claims(j, pod);
-            }
-
-            @Override
-            public JobLink link(Spawn pod, JobLink j) throws Exception {
-                return JobLinkFunction.this.link(pod, j, ctx, out);
-            }
-
-            @Override
-            public long deadline(JobLink j) {
-                return j.deadline();
-            }
-        };
+        return new PendingSpawns.Owner<>(this::claims, (spawn, o) -> link(spawn, o, ctx, out), JobLink::deadline);
     }
 }

@@ -3,6 +3,7 @@ package dev.cronsentinel.correlate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.streaming.api.TimerService;
 
@@ -57,16 +58,17 @@ final class PendingSpawns {
 
     /**
      * What spawns wait for: a root (CronJob stage) or a Job (Job stage). The owner is an immutable state value;
-     * linking returns the new value, already stored.
+     * {@code linker} links a spawn, emits what that means, stores and returns the owner as linking left it;
+     * {@code deadline} is the owner's own timer (its window's end), which waiting spawns share by timestamp.
      */
-    interface Owner<S> {
-        boolean claims(S owner, Spawn spawn);
+    record Owner<S>(Claims<S> claims, Linker<S> linker, ToLongFunction<S> deadline) {}
 
-        /** Links the spawn, emits what that means, stores and returns the owner as linking left it. */
+    interface Claims<S> {
+        boolean test(S owner, Spawn spawn);
+    }
+
+    interface Linker<S> {
         S link(Spawn spawn, S owner) throws Exception;
-
-        /** The owner's own timer (its window's end), which waiting spawns share by timestamp. */
-        long deadline(S owner);
     }
 
     /** What becomes of a spawn whose wait ended with no owner claiming it. */
@@ -96,15 +98,15 @@ final class PendingSpawns {
         }
         List<Spawn> keep = new ArrayList<>();
         for (Spawn p : waiting) {
-            if (owner != null && o.claims(owner, p)) {
-                owner = o.link(p, owner);
+            if (owner != null && o.claims().test(owner, p)) {
+                owner = o.linker().link(p, owner);
             } else if (timerOf(p) <= dueBy) {
                 unclaimed.accept(p);
             } else {
                 keep.add(p);
             }
         }
-        retain(waiting, keep, owner == null ? NO_TIMER : o.deadline(owner), timers);
+        retain(waiting, keep, owner == null ? NO_TIMER : o.deadline().applyAsLong(owner), timers);
         return owner;
     }
 

@@ -18,7 +18,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -274,24 +273,13 @@ class CronJobLinkFunctionTest {
 
     @Test
     void worksOnRocksDb() throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CronJobLinkFunction(config())),
-                new LinkKeys(config().maxWindow().toMillis())::cronJobKey, Types.STRING);
-        h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        Harnesses.withoutGenericTypes(h);
-        opened.add(h);
-        h.open();
+        var h = harness(config(), true, null);
         send(h, spawnedJob("log-rotate", "cj-1", t("09:05:00")).suspicious().build());
         send(h, cronJob("log-rotate").uid("cj-1").at(t("09:02:13")).suspicious().build());
         OperatorSubtaskState snapshot = h.snapshot(1L, t("09:06:00"));
         assertThat(h.extractOutputValues()).singleElement().extracting(SpawnedJob::status).isEqualTo(RootStatus.SUSPICIOUS);
 
-        var restored = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CronJobLinkFunction(config())),
-                new LinkKeys(config().maxWindow().toMillis())::cronJobKey, Types.STRING);
-        restored.setStateBackend(new EmbeddedRocksDBStateBackend());
-        Harnesses.withoutGenericTypes(restored);
-        opened.add(restored);
-        restored.initializeState(snapshot);
-        restored.open();
+        var restored = harness(config(), true, snapshot);
         send(restored, spawnedJob("log-rotate", "cj-1", t("09:10:00")).suspicious().build());
         assertThat(restored.extractOutputValues()).singleElement().extracting(SpawnedJob::status).isEqualTo(RootStatus.SUSPICIOUS);
         restored.processWatermark(new Watermark(t("10:00:00")));
@@ -304,16 +292,14 @@ class CronJobLinkFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> harness(CorrelationConfig cfg,
                                                                                          OperatorSubtaskState restore) throws Exception {
+        return harness(cfg, false, restore);
+    }
+
+    private KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> harness(CorrelationConfig cfg, boolean rocksDb,
+                                                                                         OperatorSubtaskState restore) throws Exception {
         LinkKeys keys = new LinkKeys(cfg.maxWindow().toMillis());
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new CronJobLinkFunction(cfg)),
-                keys::cronJobKey, Types.STRING);
-        Harnesses.withoutGenericTypes(h);
-        opened.add(h);
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return Harnesses.open(new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CronJobLinkFunction(cfg)), keys::cronJobKey, Types.STRING), rocksDb, restore, opened);
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> h, ScoredEvent e) throws Exception {
@@ -321,7 +307,6 @@ class CronJobLinkFunctionTest {
     }
 
     private static void assertDrained(KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> h) {
-        assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
-        assertThat(h.numEventTimeTimers()).as("event-time timers").isZero();
+        Harnesses.assertDrained(h.numKeyedStateEntries(), h.numEventTimeTimers());
     }
 }

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -188,18 +187,8 @@ class EscalationFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, ChainFinding, Alert> harness(boolean rocksDb, OperatorSubtaskState restore)
             throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EscalationFunction(config())),
-                ChainFinding::key, Types.STRING);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        Harnesses.withoutGenericTypes(h);
-        opened.add(h);
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return Harnesses.open(new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EscalationFunction(config())), ChainFinding::key, Types.STRING), rocksDb, restore, opened);
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, ChainFinding, Alert> h, ChainFinding f) throws Exception {
@@ -208,7 +197,6 @@ class EscalationFunctionTest {
     }
 
     private static void assertDrained(KeyedOneInputStreamOperatorTestHarness<String, ChainFinding, Alert> h) {
-        assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
-        assertThat(h.numEventTimeTimers()).as("event-time timers").isZero();
+        Harnesses.assertDrained(h.numKeyedStateEntries(), h.numEventTimeTimers());
     }
 }

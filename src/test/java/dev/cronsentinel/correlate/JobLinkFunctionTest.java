@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -241,18 +240,9 @@ class JobLinkFunctionTest {
 
     private KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> harness(
             boolean rocksDb, OperatorSubtaskState restore) throws Exception {
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new JobLinkFunction(config())),
-                KEYS::jobKey, SpawnedJob::key, Types.STRING);
-        if (rocksDb) {
-            h.setStateBackend(new EmbeddedRocksDBStateBackend());
-        }
-        Harnesses.withoutGenericTypes(h);
-        opened.add(h);
-        if (restore != null) {
-            h.initializeState(restore);
-        }
-        h.open();
-        return h;
+        return Harnesses.open(new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new JobLinkFunction(config())), KEYS::jobKey, SpawnedJob::key, Types.STRING),
+                rocksDb, restore, opened);
     }
 
     private static void send(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> h, ScoredEvent e)
@@ -267,7 +257,6 @@ class JobLinkFunctionTest {
     }
 
     private static void assertDrained(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> h) {
-        assertThat(h.numKeyedStateEntries()).as("keyed state entries").isZero();
-        assertThat(h.numEventTimeTimers()).as("event-time timers").isZero();
+        Harnesses.assertDrained(h.numKeyedStateEntries(), h.numEventTimeTimers());
     }
 }

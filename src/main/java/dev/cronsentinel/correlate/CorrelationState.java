@@ -1,14 +1,19 @@
 package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.config.CorrelationConfig;
+import dev.cronsentinel.model.EventRole;
+import dev.cronsentinel.model.ScoredEvent;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Counter;
 
 /**
- * State descriptors of the correlation functions. Every piece of state is cleared by an event-time timer when
- * its window ends; the processing-time TTL is only a backstop (a key whose watermark stopped advancing).
+ * What the two link functions share: their state descriptors, and which input they admit. Every piece of state
+ * is cleared by an event-time timer when its window ends; the processing-time TTL is only a backstop (a key
+ * whose watermark stopped advancing).
  */
 final class CorrelationState {
     private CorrelationState() {}
@@ -32,8 +37,17 @@ final class CorrelationState {
                 .build();
     }
 
-    /** Behind the watermark: everything up to the watermark has been handled, so the event can no longer be placed. */
-    static boolean isLate(Long timestamp, long watermark) {
-        return timestamp != null && timestamp <= watermark;
+    /**
+     * Whether a scored event takes part in correlation. One behind the watermark (everything up to the watermark
+     * has been handled, so it can no longer be placed) goes to the late side output and is counted; a refused
+     * write created nothing, so it is never a root nor a spawn.
+     */
+    static boolean admit(ScoredEvent s, Long timestamp, long watermark, Counter late, Consumer<ScoredEvent> lateOutput) {
+        if (timestamp != null && timestamp <= watermark) {
+            late.inc();
+            lateOutput.accept(s);
+            return false;
+        }
+        return s.role() != EventRole.ATTEMPT;
     }
 }

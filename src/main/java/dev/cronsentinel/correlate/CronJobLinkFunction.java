@@ -1,7 +1,6 @@
 package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.config.CorrelationConfig;
-import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -75,13 +74,9 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
 
     @Override
     public void processElement(ScoredEvent s, Context ctx, Collector<SpawnedJob> out) throws Exception {
-        if (CorrelationState.isLate(ctx.timestamp(), ctx.timerService().currentWatermark())) {
-            late.inc();
-            ctx.output(CorrelationStage.LATE, s);
+        if (!CorrelationState.admit(s, ctx.timestamp(), ctx.timerService().currentWatermark(), late,
+                e -> ctx.output(CorrelationStage.LATE, e))) {
             return;
-        }
-        if (s.role() == EventRole.ATTEMPT) {
-            return; // a refused write created nothing: never a root, never a spawn
         }
         if ("cronjobs".equals(s.event().resource())) {
             onRoot(RootContext.of(s), ctx, out);

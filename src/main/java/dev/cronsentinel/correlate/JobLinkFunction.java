@@ -2,7 +2,6 @@ package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ChainLink;
-import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -70,13 +69,9 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     /** Input 1: Job roots and Pods. */
     @Override
     public void processElement1(ScoredEvent s, Context ctx, Collector<ChainFinding> out) throws Exception {
-        if (CorrelationState.isLate(ctx.timestamp(), ctx.timerService().currentWatermark())) {
-            late.inc();
-            ctx.output(CorrelationStage.LATE, s);
+        if (!CorrelationState.admit(s, ctx.timestamp(), ctx.timerService().currentWatermark(), late,
+                e -> ctx.output(CorrelationStage.LATE, e))) {
             return;
-        }
-        if (s.role() == EventRole.ATTEMPT) {
-            return; // a refused write created nothing: never a root, never a spawn
         }
         if ("jobs".equals(s.event().resource())) {
             RootContext r = RootContext.of(s);

@@ -79,10 +79,8 @@ public class EscalationFunction extends KeyedProcessFunction<String, ChainFindin
             } else {
                 update = EscalationState.NO_TIMER; // the close emits it
             }
-        } else if (update >= expiry) {
-            ctx.timerService().deleteEventTimeTimer(update);
-            update = EscalationState.NO_TIMER;
         }
+        // the expiry only ever moves later, so a registered update always comes before it
         state.update(new EscalationState(agg, true, st.lastEmitted(), expiry, update));
     }
 
@@ -96,9 +94,6 @@ public class EscalationFunction extends KeyedProcessFunction<String, ChainFindin
             if (st.dirty()) {
                 updates.inc();
                 out.collect(st.aggregate().toAlert(cfg.profile()));
-            }
-            if (st.updateTimer() != EscalationState.NO_TIMER && st.updateTimer() > timestamp) {
-                ctx.timerService().deleteEventTimeTimer(st.updateTimer());
             }
             state.clear();
         } else if (timestamp >= st.updateTimer() && st.updateTimer() != EscalationState.NO_TIMER) {

@@ -1,5 +1,6 @@
 package dev.cronsentinel.config;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,7 +40,7 @@ public record KafkaSecurityConfig(
         String keystoreType,
         String keystorePasswordRef,
         String keyPasswordRef,
-        boolean endpointIdentification) {
+        boolean endpointIdentification) implements Serializable {
 
     /** Kafka's {@code security.protocol} values. */
     public enum Protocol {

@@ -1,5 +1,6 @@
 package dev.cronsentinel.config;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -30,7 +31,7 @@ public record KafkaSinkConfig(
         Duration transactionTimeout,
         int deadLetterMaxBytes,
         KafkaSecurityConfig security,
-        Map<String, String> properties) {
+        Map<String, String> properties) implements Serializable {
 
     public static final String PREFIX = "output.kafka.";
 

@@ -1,5 +1,6 @@
 package dev.cronsentinel.config;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -22,8 +23,6 @@ import java.util.regex.PatternSyntaxException;
  * @param offsetReset for {@code committed}: where to start a partition the group has no offset for
  * @param startTimestampMillis for {@code timestamp}: the first record time to read, epoch millis; else 0
  * @param bounded true to stop at the latest offsets seen at start (replays of a fixed topic, tests)
- * @param maxRecordBytes records longer than this are handed on as a prefix with their true length, and the
- *     decoder dead-letters them as oversized; bounds the memory one poisoned record can take
  * @param partitionDiscoveryInterval how often new partitions (and, for a pattern, new topics) are looked for
  * @param security authentication and encryption
  * @param properties extra consumer properties, passed through to the Kafka client unchanged
@@ -37,10 +36,9 @@ public record KafkaSourceConfig(
         OffsetReset offsetReset,
         long startTimestampMillis,
         boolean bounded,
-        int maxRecordBytes,
         Duration partitionDiscoveryInterval,
         KafkaSecurityConfig security,
-        Map<String, String> properties) {
+        Map<String, String> properties) implements Serializable {
 
     public static final String PREFIX = "input.kafka.";
 
@@ -106,7 +104,6 @@ public record KafkaSourceConfig(
                     + starting.name().toLowerCase(java.util.Locale.ROOT) + ", not timestamp");
         }
         boolean bounded = c.bool(PREFIX + "bounded", false);
-        int maxRecordBytes = c.intValue(PREFIX + "max-record-bytes", 8 * 1024 * 1024, 1024, 256 * 1024 * 1024);
         Duration discovery = c.duration(PREFIX + "partition-discovery-interval", Duration.ofMinutes(1));
         if (discovery.isNegative() || discovery.isZero()) {
             throw ConfigException.forKey(PREFIX + "partition-discovery-interval", "must be positive");
@@ -114,7 +111,7 @@ public record KafkaSourceConfig(
         KafkaSecurityConfig security = KafkaSecurityConfig.from(c, PREFIX, secrets);
         Map<String, String> props = KafkaClientChecks.passThrough(c, PREFIX, OWNED);
         return new KafkaSourceConfig(bootstrap, topics, pattern, groupId, starting, reset, startTimestamp, bounded,
-                maxRecordBytes, discovery, security, props);
+                discovery, security, props);
     }
 
     /**

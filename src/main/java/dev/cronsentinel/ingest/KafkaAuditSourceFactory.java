@@ -30,22 +30,29 @@ public final class KafkaAuditSourceFactory {
 
     private KafkaAuditSourceFactory() {}
 
-    /** The source as a stream, with a stable uid; secrets are read from the process environment or files. */
-    public static DataStream<RawAuditRecord> stream(StreamExecutionEnvironment env, KafkaSourceConfig config) {
-        return stream(env, config, Secrets.fromSystem());
+    /**
+     * The source as a stream, with a stable uid; secrets are read from the process environment or files.
+     *
+     * @param maxRecordBytes {@code ingest.max-record-bytes}: a longer Kafka value is handed on as a prefix with
+     *     its true length, and the decoder dead-letters it as oversized
+     */
+    public static DataStream<RawAuditRecord> stream(
+            StreamExecutionEnvironment env, KafkaSourceConfig config, int maxRecordBytes) {
+        return stream(env, config, maxRecordBytes, Secrets.fromSystem());
     }
 
     public static DataStream<RawAuditRecord> stream(
-            StreamExecutionEnvironment env, KafkaSourceConfig config, Secrets secrets) {
-        return env.fromSource(create(config, secrets), WatermarkStrategy.noWatermarks(), NAME).uid(UID);
+            StreamExecutionEnvironment env, KafkaSourceConfig config, int maxRecordBytes, Secrets secrets) {
+        return env.fromSource(create(config, maxRecordBytes, secrets), WatermarkStrategy.noWatermarks(), NAME)
+                .uid(UID);
     }
 
-    public static KafkaSource<RawAuditRecord> create(KafkaSourceConfig config, Secrets secrets) {
+    public static KafkaSource<RawAuditRecord> create(KafkaSourceConfig config, int maxRecordBytes, Secrets secrets) {
         KafkaSourceBuilder<RawAuditRecord> b = KafkaSource.<RawAuditRecord>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setGroupId(config.groupId())
                 .setClientIdPrefix(config.groupId())
-                .setDeserializer(new KafkaAuditRecordDeserializer(config.maxRecordBytes()))
+                .setDeserializer(new KafkaAuditRecordDeserializer(maxRecordBytes))
                 .setStartingOffsets(startingOffsets(config))
                 .setProperties(consumerProperties(config, secrets));
         if (config.topicPattern() != null) {

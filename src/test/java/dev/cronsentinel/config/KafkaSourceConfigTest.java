@@ -38,7 +38,6 @@ class KafkaSourceConfigTest {
         assertThat(cfg.startingOffsets()).isEqualTo(StartingOffsets.COMMITTED);
         assertThat(cfg.offsetReset()).isEqualTo(OffsetReset.EARLIEST);
         assertThat(cfg.bounded()).isFalse();
-        assertThat(cfg.maxRecordBytes()).isEqualTo(8 * 1024 * 1024);
         assertThat(cfg.partitionDiscoveryInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(cfg.security()).isEqualTo(KafkaSecurityConfig.plaintext());
         assertThat(cfg.properties()).isEmpty();
@@ -55,7 +54,6 @@ class KafkaSourceConfigTest {
                 "input.kafka.start-timestamp", "2026-11-23T14:00:00Z",
                 "input.kafka.offset-reset", "latest",
                 "input.kafka.bounded", "true",
-                "input.kafka.max-record-bytes", "2048",
                 "input.kafka.partition-discovery-interval", "30s",
                 "input.kafka.properties.fetch.max.bytes", "1000000");
         KafkaSourceConfig cfg = KafkaSourceConfig.from(c, NO_ENV);
@@ -66,7 +64,6 @@ class KafkaSourceConfigTest {
         assertThat(cfg.startTimestampMillis()).isEqualTo(1795442400000L);
         assertThat(cfg.offsetReset()).isEqualTo(OffsetReset.LATEST);
         assertThat(cfg.bounded()).isTrue();
-        assertThat(cfg.maxRecordBytes()).isEqualTo(2048);
         assertThat(cfg.partitionDiscoveryInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(cfg.properties()).containsExactlyEntriesOf(Map.of("fetch.max.bytes", "1000000"));
         c.assertAllKeysUsed();

@@ -70,8 +70,10 @@ public final class KafkaAuditSourceFactory {
         Properties p = new Properties();
         // Producers of the audit topic may write transactionally; never read what they later abort.
         p.setProperty("isolation.level", "read_committed");
-        p.setProperty("partition.discovery.interval.ms",
-                Long.toString(config.partitionDiscoveryInterval().toMillis()));
+        if (!config.bounded()) { // a bounded source reads a fixed set of partitions and discovers none
+            p.setProperty("partition.discovery.interval.ms",
+                    Long.toString(config.partitionDiscoveryInterval().toMillis()));
+        }
         p.putAll(config.security().clientProperties(secrets, KafkaSourceConfig.PREFIX));
         for (Map.Entry<String, String> e : config.properties().entrySet()) {
             p.setProperty(e.getKey(), e.getValue());

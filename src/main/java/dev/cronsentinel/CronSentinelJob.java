@@ -36,22 +36,17 @@ public final class CronSentinelJob {
 
     public static void main(String[] args) throws Exception {
         JobConfig config;
-        try {
-            config = loadConfig(args);
-        } catch (ConfigException e) {
-            System.err.println("cronsentinel: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
+            config = loadConfig(args);
             ensureCheckpointing(env, config);
+            Topology.build(env, source(env, config), sinks(config), config);
         } catch (ConfigException e) {
+            // One clear line naming the key or file; no stack trace for a configuration mistake.
             System.err.println("cronsentinel: " + e.getMessage());
             System.exit(2);
             return;
         }
-        Topology.build(env, source(env, config), sinks(config), config);
         env.execute("CronSentinel (" + config.profile() + ")");
     }
 

@@ -34,6 +34,9 @@ public final class RuleSetLoader {
         JsonNode root;
         try {
             root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw new ConfigException("rules file " + file + ": not valid YAML" + where + ": " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new ConfigException("rules file " + file + ": cannot read: " + e.getMessage(), e);
         }

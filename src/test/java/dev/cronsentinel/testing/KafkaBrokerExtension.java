@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -109,21 +111,23 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         return name;
     }
 
-    /** Writes the records in order, waiting for every acknowledgement. */
-    public void produce(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    /** Writes the records in order, waiting for every acknowledgement; returns where each one landed. */
+    public List<RecordMetadata> produce(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrapServers());
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
-            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (ProducerRecord<byte[], byte[]> r : records) {
                 sent.add(producer.send(r));
             }
-            for (java.util.concurrent.Future<?> f : sent) {
-                f.get();
+            List<RecordMetadata> landed = new ArrayList<>();
+            for (Future<RecordMetadata> f : sent) {
+                landed.add(f.get());
             }
+            return landed;
         }
     }
 
@@ -143,6 +147,38 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                         .all().get();
         return result.entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+    }
+
+    /** The offsets a consumer group has committed on the topic, by partition (absent: never committed). */
+    public Map<Integer, Long> committedOffsets(String group, String topic) throws Exception {
+        return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().entrySet().stream()
+                .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
+                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+    }
+
+    /**
+     * Waits until the group has committed the end offset of every partition of the topic: for a Flink Kafka
+     * source, which commits on completed checkpoints, that means a checkpoint covers the whole topic.
+     */
+    public void awaitGroupCaughtUp(String group, String topic) throws Exception {
+        Map<Integer, Long> end = endOffsets(topic, IsolationLevel.READ_UNCOMMITTED);
+        Instant deadline = Instant.now().plus(WAIT);
+        while (!caughtUp(committedOffsets(group, topic), end)) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new AssertionError("group " + group + " did not commit " + end + " on " + topic + " within "
+                        + WAIT + "; it has " + committedOffsets(group, topic));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static boolean caughtUp(Map<Integer, Long> committed, Map<Integer, Long> end) {
+        for (Map.Entry<Integer, Long> e : end.entrySet()) {
+            if (e.getValue() > 0 && committed.getOrDefault(e.getKey(), -1L) < e.getValue()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Sum of {@link #endOffsets} over all partitions. */

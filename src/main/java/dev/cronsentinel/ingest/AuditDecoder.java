@@ -99,6 +99,9 @@ public final class AuditDecoder {
             case MALFORMED:
                 out.deadLetter(dead(rec, b, off, len, len, "malformed-json", preFilter.reason()));
                 return;
+            case NOT_AN_EVENT:
+                out.deadLetter(dead(rec, b, off, len, len, "not-an-audit-event", "a JSON object without a verb; expected an audit Event, an EventList or a known envelope"));
+                return;
             case EVENT_LIST:
                 if (!topLevel) {
                     out.deadLetter(dead(rec, b, off, len, len, "nested-event-list", "an EventList inside an EventList"));
@@ -151,6 +154,16 @@ public final class AuditDecoder {
                 }
                 return;
             }
+            if (!root.has("verb") && !root.has("properties") && !root.has("protoPayload")) {
+                out.deadLetter(dead(rec, b, off, len, len, "not-an-audit-event", "a JSON object without a verb; expected an audit Event, an EventList or a known envelope"));
+                return;
+            }
+            if (root.has("properties") || root.has("protoPayload")) {
+                if (!root.has("verb")) {
+                    unwrapEnvelope(rec, b, off, len, topLevel, out);
+                    return;
+                }
+            }
             String why = irrelevance(root);
             if (why != null) {
                 out.filtered(why);
@@ -180,11 +193,8 @@ public final class AuditDecoder {
     private static String irrelevance(JsonNode root) {
         JsonNode verb = root.get("verb");
         JsonNode objectRef = root.get("objectRef");
-        if (verb == null && (root.has("properties") || root.has("protoPayload"))) {
-            return null;
-        }
         if (verb == null || !verb.isTextual()) {
-            return verb == null ? "no verb" : null;
+            return null; // let the parser report the wrong type
         }
         String v = verb.textValue();
         if (!(v.equals("create") || v.equals("update") || v.equals("patch"))) {

@@ -35,6 +35,8 @@ public final class AuditPreFilter {
         ENVELOPE,
         /** The scanner could not decide from bytes; the full parser must. */
         UNCERTAIN,
+        /** A well-formed JSON object, but no audit event: it has no {@code verb} and is no known envelope. */
+        NOT_AN_EVENT,
         /** Not a JSON object, or broken within the part that was read. */
         MALFORMED
     }
@@ -195,7 +197,11 @@ public final class AuditPreFilter {
             // An "items" batch whose kind came after it or is missing: the splitter will check.
             return uncertain("items without kind EventList");
         }
-        return irrelevant(verbSeen ? "no objectRef" : "no verb");
+        if (!verbSeen) {
+            reason = "no verb: not an audit event";
+            return Verdict.NOT_AN_EVENT;
+        }
+        return irrelevant("no objectRef");
     }
 
     private Verdict eventList() {

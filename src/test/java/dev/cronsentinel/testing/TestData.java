@@ -60,6 +60,21 @@ public final class TestData {
         }
     }
 
+    private static dev.cronsentinel.score.Scorer scorer;
+
+    /** The scorer of the shipped default rules. */
+    public static synchronized dev.cronsentinel.score.Scorer defaultScorer() {
+        if (scorer == null) {
+            scorer = new dev.cronsentinel.score.Scorer(
+                    dev.cronsentinel.score.RuleSetLoader.load(projectRoot().resolve("conf/rules/default.yaml")));
+        }
+        return scorer;
+    }
+
+    public static dev.cronsentinel.ingest.EventClassifier classifier() {
+        return new dev.cronsentinel.ingest.EventClassifier(DecoderConfig.defaults());
+    }
+
     /** Everything one decoder run produced. */
     public static final class Decoded implements AuditDecoder.Output {
         public final List<WorkloadEvent> events = new ArrayList<>();

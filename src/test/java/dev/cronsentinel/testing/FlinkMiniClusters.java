@@ -2,24 +2,19 @@ package dev.cronsentinel.testing;
 
 import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
-/** The project's MiniCluster setup for integration tests: two slots, parallelism 2, no generic types. */
+/** Environments for the Kafka integration tests, on the project's MiniCluster set-up ({@link Pipelines}). */
 public final class FlinkMiniClusters {
     public static final int PARALLELISM = 2;
 
     private FlinkMiniClusters() {}
 
-    /** One TaskManager with two slots, shared by the test class. */
+    /** One TaskManager with two slots, shared by the test class: {@link Pipelines#miniCluster()}. */
     public static MiniClusterExtension extension() {
-        return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
-                .setNumberTaskManagers(1)
-                .setNumberSlotsPerTaskManager(PARALLELISM)
-                .build());
+        return Pipelines.miniCluster();
     }
 
     /**
@@ -28,8 +23,7 @@ public final class FlinkMiniClusters {
      * job should fail the test, not be retried quietly.
      */
     public static StreamExecutionEnvironment env() {
-        Configuration conf = new Configuration();
-        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        Configuration conf = Pipelines.flinkConfig();
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(PARALLELISM);

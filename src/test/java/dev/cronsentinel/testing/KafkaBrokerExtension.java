@@ -23,7 +23,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.test.JaasUtils;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -45,10 +47,26 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
     private static final AtomicInteger TOPIC_COUNTER = new AtomicInteger();
 
     private final Map<String, Object> brokerProperties = new HashMap<>();
+    private final SecurityProtocol protocol;
     private KafkaClusterTestKit cluster;
     private Admin admin;
 
+    /** A broker with a PLAINTEXT listener. */
     public KafkaBrokerExtension() {
+        this(SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * A broker whose client listener requires SASL/PLAIN. The test kit registers the users
+     * {@link JaasUtils#KAFKA_PLAIN_ADMIN} (a super user) and {@link JaasUtils#KAFKA_PLAIN_USER1} with the
+     * passwords in {@link JaasUtils}; the helpers of this class connect as the admin.
+     */
+    public static KafkaBrokerExtension saslPlain() {
+        return new KafkaBrokerExtension(SecurityProtocol.SASL_PLAINTEXT);
+    }
+
+    private KafkaBrokerExtension(SecurityProtocol protocol) {
+        this.protocol = protocol;
         brokerProperties.put("offsets.topic.replication.factor", "1");
         brokerProperties.put("offsets.topic.num.partitions", "2");
         brokerProperties.put("transaction.state.log.replication.factor", "1");
@@ -71,6 +89,9 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(protocol)
+                // With SASL the kit also enables an authorizer; the node must authenticate to its own controller.
+                .setControllerSecurityProtocol(protocol)
                 .build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         brokerProperties.forEach(builder::setConfigProp);
@@ -78,9 +99,20 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         cluster.format();
         cluster.startup();
         cluster.waitForReadyBrokers();
+        admin = Admin.create(clientProperties());
+    }
+
+    /** Connection properties of the helpers' own clients: bootstrap servers and, for SASL, the admin user. */
+    public Properties clientProperties() {
         Properties p = new Properties();
+        if (protocol == SecurityProtocol.SASL_PLAINTEXT) {
+            p.put("security.protocol", "SASL_PLAINTEXT");
+            p.put("sasl.mechanism", "PLAIN");
+            p.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                    + JaasUtils.KAFKA_PLAIN_ADMIN + "\" password=\"" + JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD + "\";");
+        }
         p.put("bootstrap.servers", bootstrapServers());
-        admin = Admin.create(p);
+        return p;
     }
 
     @Override
@@ -113,8 +145,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
 
     /** Writes the records in order, waiting for every acknowledgement; returns where each one landed. */
     public List<RecordMetadata> produce(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrapServers());
+        Properties p = clientProperties();
         p.put("acks", "all");
         p.put("enable.idempotence", "true");
         try (KafkaProducer<byte[], byte[]> producer =
@@ -193,8 +224,7 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
      */
     public List<ConsumerRecord<byte[], byte[]>> readAll(String topic, IsolationLevel isolation) throws Exception {
         Map<Integer, Long> end = endOffsets(topic, isolation);
-        Properties p = new Properties();
-        p.put("bootstrap.servers", bootstrapServers());
+        Properties p = clientProperties();
         p.put("isolation.level", isolation.toString());
         p.put("enable.auto.commit", "false");
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();

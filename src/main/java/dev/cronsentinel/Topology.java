@@ -12,6 +12,8 @@ import dev.cronsentinel.score.AlertFactory;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.ScoringFunction;
+import dev.cronsentinel.score.SeedQueryFunction;
+import dev.cronsentinel.score.SeedQueryProfile;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -37,6 +39,7 @@ public final class Topology {
     public static final String UID_EVENT_TIME = "event-time";
     public static final String UID_SCORE = "score";
     public static final String UID_ALERTS = "alert-documents";
+    public static final String UID_SEED_QUERY = "seed-query";
     public static final String UID_ALERT_SINK = "alert-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
 
@@ -59,7 +62,7 @@ public final class Topology {
 
     public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
         if (config.seedProfile()) {
-            throw new IllegalArgumentException("profile '" + config.profile() + "' is not available yet");
+            return buildSeedProfile(input, sinks, config);
         }
         RuleSet rules = RuleSetLoader.load(config.rulesFile());
 
@@ -97,6 +100,22 @@ public final class Topology {
         attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
         return new Streams(scored, alerts, deadLetters);
+    }
+
+    /**
+     * The {@code splunk}/{@code sumo} compatibility path: the published query applied to raw records, one
+     * COMPAT alert per row. It has no state and no event time, like the query it reproduces.
+     */
+    private static Streams buildSeedProfile(DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
+        SeedQueryProfile profile = SeedQueryProfile.load(config.rulesFile());
+        SingleOutputStreamOperator<Alert> alerts = input
+                .process(new SeedQueryFunction(profile, config.decoder().maxRecordBytes(), config.decoder().deadLetterPrefixBytes()))
+                .uid(UID_SEED_QUERY)
+                .name("seed query (" + profile.name() + ")");
+        DataStream<DeadLetter> deadLetters = alerts.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
+        attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
+        return new Streams(null, alerts, deadLetters);
     }
 
     private static void attach(DataStreamSink<?> sink, String uid, String name, int parallelism) {

@@ -1,6 +1,7 @@
 package dev.cronsentinel;
 
 import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.correlate.CorrelationStage;
 import dev.cronsentinel.ingest.DecodeFunction;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
@@ -14,6 +15,8 @@ import dev.cronsentinel.score.ContextStage;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.ScoringFunction;
+import dev.cronsentinel.score.SeedQueryFunction;
+import dev.cronsentinel.score.SeedQueryProfile;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -30,8 +33,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                   ▼ event-time watermarks (bounded out-of-orderness + idleness)
  *                 keyBy(actor, namespace) ─► score ─► context (spread by actor, profile by (actor, namespace))
  *                                                        │ ScoredEvent
- *                                                        ▼
- *                                       alerts (workload, attempt, unscored) ─► keyBy(finding) ─► group repeats
+ *                    ┌───────────────────────────────────┴───────────────────────────────────┐
+ *                    ▼                                                                       ▼
+ *  alerts (workload, attempt, unscored) ─► group repeats              correlate (CronJob -> Job -> Pod) ─► alerts (escalation, orphan)
  * </pre>
  *
  * Every operator has a stable uid (savepoint compatibility) and a name that reads like the architecture in
@@ -42,6 +46,7 @@ public final class Topology {
     public static final String UID_EVENT_TIME = "event-time";
     public static final String UID_SCORE = "score";
     public static final String UID_ALERTS = "alert-documents";
+    public static final String UID_SEED_QUERY = "seed-query";
     public static final String UID_ALERT_SINK = "alert-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
 
@@ -59,12 +64,19 @@ public final class Topology {
         }
     }
 
-    /** The streams the topology produces, before they reach the sinks (for tests and for extension). */
-    public record Streams(DataStream<ScoredEvent> scored, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
+    /**
+     * The streams the topology produces, before they reach the sinks (for tests and for extension).
+     *
+     * @param alerts every alert the sink receives: single-event alerts and correlation's escalations and orphans
+     * @param lateForCorrelation scored events that reached correlation behind the watermark (also counted in the
+     *     {@code correlationLateEvents} metric); null, like {@code scored}, for the seed-query profiles
+     */
+    public record Streams(DataStream<ScoredEvent> scored, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
+                          DataStream<ScoredEvent> lateForCorrelation) {}
 
     public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
         if (config.seedProfile()) {
-            throw new IllegalArgumentException("profile '" + config.profile() + "' is not available yet");
+            return buildSeedProfile(input, sinks, config);
         }
         RuleSet rules = RuleSetLoader.load(config.rulesFile());
 
@@ -89,7 +101,8 @@ public final class Topology {
                 .uid(UID_SCORE)
                 .name("score by (actor, namespace)");
 
-        // Per-actor context and alert grouping (issue 10): see score/ContextStage and score/AlertGroupingFunction.
+        // Per-actor context (issue 10): context signals join the structural ones before anything alerts or
+        // correlates, so a root lifted by context escalates too. See score/ContextStage.
         DataStream<ScoredEvent> contextual = ContextStage.apply(scored, rules, config.context());
 
         String profile = rules.profile();
@@ -102,11 +115,33 @@ public final class Topology {
                 .uid(UID_ALERTS)
                 .name("alert documents");
 
+        // Correlation: spawns never alert on their own above; their chains escalate here (operators uid'd correlate-*).
+        CorrelationStage.Result correlated = CorrelationStage.attach(contextual,
+                config.correlation().forRules(rules.profile(), rules.alertThreshold()));
+        // Repeats of one single-event finding fold into one alert (issue 10, score/AlertGroupingFunction);
+        // correlation's alerts already carry their own count.
         DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
+        DataStream<Alert> allAlerts = grouped.union(correlated.alerts());
 
-        attach(grouped.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
+        attach(allAlerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
-        return new Streams(contextual, grouped, deadLetters);
+        return new Streams(contextual, allAlerts, deadLetters, correlated.late());
+    }
+
+    /**
+     * The {@code splunk}/{@code sumo} compatibility path: the published query applied to raw records, one
+     * COMPAT alert per row. It has no state and no event time, like the query it reproduces.
+     */
+    private static Streams buildSeedProfile(DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
+        SeedQueryProfile profile = SeedQueryProfile.load(config.rulesFile());
+        SingleOutputStreamOperator<Alert> alerts = input
+                .process(new SeedQueryFunction(profile, config.decoder().maxRecordBytes(), config.decoder().deadLetterPrefixBytes()))
+                .uid(UID_SEED_QUERY)
+                .name("seed query (" + profile.name() + ")");
+        DataStream<DeadLetter> deadLetters = alerts.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
+        attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
+        return new Streams(null, alerts, deadLetters, null);
     }
 
     private static void attach(DataStreamSink<?> sink, String uid, String name, int parallelism) {

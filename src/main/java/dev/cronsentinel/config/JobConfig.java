@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param outputPath the alert file for {@code file} output
  * @param deadLetterType where dead letters go: {@code stderr}, {@code stdout}, {@code file}, {@code kafka}
  * @param deadLetterPath the dead-letter file for {@code file}
+ * @param correlation windows and bounds of the CronJob -> Job -> Pod correlation (keys under {@code correlation.})
+ * @param kafkaInput the Kafka source ({@code input.kafka.*}) when {@code input.type} is {@code kafka}, else null
+ * @param kafkaOutput the Kafka sinks ({@code output.kafka.*}) when alerts or dead letters go to Kafka, else null
  * @param context per-actor context: profile lookback, bounds, learning period and context-signal weights
  * @param grouping how repeats of one finding fold into one alert
  */
@@ -34,6 +37,9 @@ public record JobConfig(
         DecoderConfig decoder,
         ScoringConfig scoring,
         EventTimeConfig eventTime,
+        CorrelationConfig correlation,
+        KafkaSourceConfig kafkaInput,
+        KafkaSinkConfig kafkaOutput,
         ContextConfig context,
         GroupingConfig grouping) implements Serializable {
 
@@ -65,9 +71,23 @@ public record JobConfig(
         if (dlq.equals("file") && dlqPath == null) {
             throw ConfigException.forKey("dead-letters.file.path", "is required when dead-letters.type is file");
         }
+        // A Kafka section is validated only when Kafka is used; otherwise its keys are set aside, so one config
+        // file can carry both the local and the production settings.
+        KafkaSourceConfig kafkaInput = null;
+        if (input.equals("kafka")) {
+            kafkaInput = KafkaSourceConfig.from(c);
+        } else {
+            c.withPrefix(KafkaSourceConfig.PREFIX);
+        }
+        KafkaSinkConfig kafkaOutput = null;
+        if (output.equals("kafka") || dlq.equals("kafka")) {
+            kafkaOutput = KafkaSinkConfig.from(c);
+        } else {
+            c.withPrefix(KafkaSinkConfig.PREFIX);
+        }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
-                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c),
-                ContextConfig.from(c), GroupingConfig.from(c));
+                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c),
+                kafkaInput, kafkaOutput, ContextConfig.from(c), GroupingConfig.from(c));
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

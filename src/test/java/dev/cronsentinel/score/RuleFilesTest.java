@@ -19,28 +19,27 @@ class RuleFilesTest {
     @TempDir
     Path tmp;
 
-    static List<Path> shippedStructuralRuleFiles() throws IOException {
+    static List<Path> shippedRuleFiles() throws IOException {
         try (Stream<Path> s = Files.list(TestData.projectRoot().resolve("conf/rules"))) {
-            return s.filter(p -> p.toString().endsWith(".yaml"))
-                    .filter(p -> !isSeedProfile(p))
-                    .sorted()
-                    .collect(Collectors.toList());
+            return s.filter(p -> p.toString().endsWith(".yaml")).sorted().collect(Collectors.toList());
         }
     }
 
-    static boolean isSeedProfile(Path p) {
-        try {
-            return Files.readString(p).contains("seed-query");
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+    /** Seed-query compatibility profiles are flag tables; every other file is a structural rule set. */
+    static boolean isSeedProfile(Path p) throws IOException {
+        return Files.readAllLines(p).stream().anyMatch(l -> l.equals("flags:"));
     }
 
     @Test
-    void everyShippedStructuralRuleFileLoads() throws IOException {
-        List<Path> files = shippedStructuralRuleFiles();
-        assertThat(files).extracting(p -> p.getFileName().toString()).contains("default.yaml");
+    void everyShippedRuleFileLoads() throws IOException {
+        List<Path> files = shippedRuleFiles();
+        assertThat(files).extracting(p -> p.getFileName().toString()).contains("default.yaml", "splunk.yaml", "sumo.yaml");
         for (Path f : files) {
+            if (isSeedProfile(f)) {
+                SeedQueryProfile profile = SeedQueryProfile.load(f);
+                assertThat(profile.flagNames()).as(f.toString()).hasSize(6);
+                continue;
+            }
             RuleSet rules = RuleSetLoader.load(f);
             assertThat(rules.imageRules()).as(f.toString()).isNotEmpty();
             assertThat(rules.commandRules()).as(f.toString()).isNotEmpty();

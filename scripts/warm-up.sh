@@ -23,7 +23,7 @@ savepoint="$(abs "$2")"
 shift 2
 cd "$(dirname "$0")/.."
 
-mvn -q -B -DskipTests compile dependency:build-classpath \
+mvn -q -B -Dstyle.color=never -DskipTests compile dependency:build-classpath \
   -Dmdep.includeScope=compile -Dmdep.outputFile=target/local-classpath.txt >&2
 
 opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \

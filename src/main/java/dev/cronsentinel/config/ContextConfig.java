@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param spreadWindow how close in event time workload creates in different namespaces count as one spread
  * @param spreadNamespaces how many distinct namespaces within {@code spreadWindow} make a spread
  * @param spreadMaxNamespaces bound of the recent-namespace set per actor
+ * @param orderingHold how long (processing time) an event may wait for the watermark so that each key's
+ *     events are judged in event-time order, not arrival order; 0 judges on arrival
  */
 public record ContextConfig(
         Duration lookback,
@@ -36,7 +38,8 @@ public record ContextConfig(
         Weights weights,
         Duration spreadWindow,
         int spreadNamespaces,
-        int spreadMaxNamespaces) implements Serializable {
+        int spreadMaxNamespaces,
+        Duration orderingHold) implements Serializable {
 
     /** The weight of each context signal, 0 to 100 like the structural ones. */
     public record Weights(
@@ -54,7 +57,7 @@ public record ContextConfig(
 
     public static ContextConfig defaults() {
         return new ContextConfig(Duration.ofDays(14), Duration.ofDays(14), 32, 16, 32, DEFAULT_SCRIPTED_CLIENTS,
-                new Weights(20, 10, 10, 30, 10, 20), Duration.ofMinutes(10), 3, 32);
+                new Weights(20, 10, 10, 30, 10, 20), Duration.ofMinutes(10), 3, 32, Duration.ofMinutes(1));
     }
 
     public static ContextConfig from(ConfigSource c) {
@@ -92,11 +95,13 @@ public record ContextConfig(
             throw ConfigException.forKey("context.spread.max-namespaces",
                     "must be at least context.spread.namespaces (" + spreadNamespaces + "), got " + spreadMax);
         }
+        Duration hold = c.duration("context.ordering-hold", Duration.ofMinutes(1));
+        within("context.ordering-hold", hold, Duration.ZERO, Duration.ofHours(1));
         return new ContextConfig(lookback, learning,
                 c.intValue("context.max-image-repositories", 32, 1, 4096),
                 c.intValue("context.max-clients", 16, 1, 4096),
                 c.intValue("context.max-networks", 32, 1, 4096),
-                List.copyOf(scripted), weights, spreadWindow, spreadNamespaces, spreadMax);
+                List.copyOf(scripted), weights, spreadWindow, spreadNamespaces, spreadMax, hold);
     }
 
     private static int weight(ConfigSource c, String signal, int def) {

@@ -21,6 +21,8 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -29,6 +31,10 @@ import org.apache.flink.util.Collector;
  * Per-actor context, keyed by (actor, namespace) ({@link ActorNamespaceKey}): compares each event with what
  * this actor normally does here, adds the context signals ({@link ContextScorer}), rescores, and then lets
  * the event teach the profile. Spawns pass through untouched (controllers are not profiled).
+ *
+ * <p>Each key's events are judged in event-time order ({@link EventTimeBuffer}): an event waits until the
+ * watermark passes it, at most {@code context.ordering-hold} of processing time, so the evidence depends on
+ * the events and not on how partitions interleaved them.
  *
  * <p>Only successful writes teach the profile: a refused request ({@code ATTEMPT}) is scored against it but
  * is not something the actor does. Every write teaches it, alerted or not: an alert is where the first
@@ -40,6 +46,9 @@ import org.apache.flink.util.Collector;
  *       Exit: one event-time timer per key at the earliest entry expiry (last seen + lookback, rounded up to
  *       the hour) prunes expired entries and re-arms, and clears the key when nothing is left. A TTL of twice
  *       the lookback is only a backstop for keys whose watermark never advances.</li>
+ *   <li>{@code profile-pending}, {@code profile-release-at} (keyed): events waiting to be judged in
+ *       event-time order ({@link EventTimeBuffer}); released by the watermark or after
+ *       {@code context.ordering-hold}.</li>
  *   <li>{@code profile-coverage-start} (operator union list state): the earliest on-time event time this
  *       operator has observed, i.e. since when the job has been watching. A restored job keeps it (the
  *       minimum over all subtasks), and the warm-up writes the archive's start into it.</li>
@@ -61,12 +70,14 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
 
     public static final String PROFILE_STATE = "actor-profile";
     public static final String COVERAGE_STATE = "profile-coverage-start";
+    static final String PENDING_PREFIX = "profile";
 
     private final RuleSet rules;
     private final ContextConfig config;
 
     private transient ContextScorer scorer;
     private transient ValueState<ActorProfile> profile;
+    private transient EventTimeBuffer pending;
     private transient ListState<Long> coverageState;
     private transient long coverageStart;
     private transient Counter contextSignals;
@@ -113,6 +124,7 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
     public void open(OpenContext openContext) {
         scorer = new ContextScorer(config, new Scorer(rules));
         profile = getRuntimeContext().getState(profileDescriptor(config));
+        pending = new EventTimeBuffer(getRuntimeContext(), PENDING_PREFIX, config.orderingHold().toMillis());
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
         contextSignals = group.counter("contextSignals");
         learningSignals = group.counter("contextSignalsLearning");
@@ -125,10 +137,18 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
             out.collect(s);
             return;
         }
-        WorkloadEvent e = s.event();
-        if (e.eventTime() >= ctx.timerService().currentWatermark() && e.eventTime() < coverageStart) {
-            coverageStart = e.eventTime();
+        long t = s.event().eventTime();
+        if (t >= ctx.timerService().currentWatermark() && t < coverageStart) {
+            coverageStart = t;
         }
+        if (!pending.hold(s, ctx.timerService())) {
+            handle(s, ctx.timerService(), out);
+        }
+    }
+
+    /** Judges one event against the profile, emits it rescored, and lets it teach the profile. */
+    private void handle(ScoredEvent s, TimerService timers, Collector<ScoredEvent> out) throws Exception {
+        WorkloadEvent e = s.event();
         ActorProfile p = profile.value();
         ActorProfiles.Observation o = ActorProfiles.observationOf(e);
 
@@ -156,13 +176,13 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
         out.collect(scorer.withContext(base, context));
 
         if (s.role() == EventRole.WORKLOAD) {
-            profile.update(learn(p, o, config, ctx.timerService()));
+            profile.update(learn(p, o, config, timers));
         }
     }
 
     /** Absorbs an observation and keeps one prune timer armed: shared with the warm-up's bootstrap. */
     static ActorProfile learn(ActorProfile p, ActorProfiles.Observation o, ContextConfig config,
-            org.apache.flink.streaming.api.TimerService timers) {
+            TimerService timers) {
         ActorProfile next = ActorProfiles.absorb(p, o, config);
         long expiry = ActorProfiles.nextExpiry(next, config.lookback().toMillis());
         return next.withPruneAt(PruneTimers.ensure(timers, next.pruneAt(), expiry, TIMER_GRANULARITY_MS));
@@ -176,12 +196,21 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoredEvent> out) throws Exception {
-        ActorProfile p = profile.value();
-        if (p == null) {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            if (pending.isDeadline(timestamp)) {
+                ActorProfile p = profile.value();
+                for (ScoredEvent s : pending.releaseAll(ctx.timerService(), p == null ? 0L : p.pruneAt())) {
+                    handle(s, ctx.timerService(), out);
+                }
+            }
             return;
         }
-        if (p.pruneAt() != timestamp) {
-            return; // a timer replaced by an earlier one but not deleted (cannot happen: kept as a guard)
+        for (ScoredEvent s : pending.releaseUpTo(timestamp, ctx.timerService())) {
+            handle(s, ctx.timerService(), out);
+        }
+        ActorProfile p = profile.value();
+        if (p == null || p.pruneAt() != timestamp) {
+            return; // a release timer, or the key expired by TTL
         }
         ActorProfile left = ActorProfiles.prune(p, timestamp, config.lookback().toMillis());
         if (left == null) {

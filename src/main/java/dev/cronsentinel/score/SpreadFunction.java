@@ -15,6 +15,8 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.streaming.api.TimeDomain;
+import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -29,6 +31,10 @@ import org.apache.flink.util.Collector;
  * CronJob and Job controllers creating Jobs and Pods all over the cluster) and every other event bypass this
  * stage, so the controllers' identities never arrive. A GitOps controller that syncs many namespaces does,
  * but it writes only when a manifest changes, and its spreads are habitual (see {@link SpreadTracker}).
+ *
+ * <p>Creates are judged in event-time order ({@link EventTimeBuffer}, state {@code spread-pending} and
+ * {@code spread-release-at}), so which create of a spread carries the signal does not depend on how the
+ * (actor, namespace) subtasks upstream interleaved them.
  *
  * <p>Output: the event with a {@code cross-namespace-spread} signal appended when the create is part of a new
  * spread; score, severity and alertability are recomputed downstream by {@link ProfileFunction}, which also
@@ -51,6 +57,7 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
     private final ContextConfig config;
 
     private transient ValueState<ActorSpread> spread;
+    private transient EventTimeBuffer pending;
     private transient Counter spreads;
 
     public SpreadFunction(ContextConfig config) {
@@ -74,6 +81,7 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
     @Override
     public void open(OpenContext openContext) {
         spread = getRuntimeContext().getState(spreadDescriptor(config));
+        pending = new EventTimeBuffer(getRuntimeContext(), "spread", config.orderingHold().toMillis());
         spreads = getRuntimeContext().getMetricGroup().addGroup("cronsentinel").counter("crossNamespaceSpreads");
     }
 
@@ -83,7 +91,13 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
             out.collect(s); // routed here by mistake: pass through without touching state
             return;
         }
-        SpreadTracker.Result r = observe(spread.value(), s.event().namespace(), s.event().eventTime(), config, ctx.timerService());
+        if (!pending.hold(s, ctx.timerService())) {
+            handle(s, ctx.timerService(), out);
+        }
+    }
+
+    private void handle(ScoredEvent s, TimerService timers, Collector<ScoredEvent> out) throws Exception {
+        SpreadTracker.Result r = observe(spread.value(), s.event().namespace(), s.event().eventTime(), config, timers);
         spread.update(r.state());
         if (r.signal() == null) {
             out.collect(s);
@@ -98,7 +112,7 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
 
     /** Observes one create and keeps one prune timer armed: shared with the warm-up. */
     static SpreadTracker.Result observe(ActorSpread state, String namespace, long time, ContextConfig config,
-            org.apache.flink.streaming.api.TimerService timers) {
+            TimerService timers) {
         SpreadTracker.Result r = SpreadTracker.observe(state, namespace, time, config);
         long expiry = SpreadTracker.nextExpiry(r.state(), config);
         ActorSpread armed = r.state().withPruneAt(PruneTimers.ensure(timers, r.state().pruneAt(), expiry, TIMER_GRANULARITY_MS));
@@ -107,6 +121,18 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoredEvent> out) throws Exception {
+        if (ctx.timeDomain() == TimeDomain.PROCESSING_TIME) {
+            if (pending.isDeadline(timestamp)) {
+                ActorSpread s = spread.value();
+                for (ScoredEvent e : pending.releaseAll(ctx.timerService(), s == null ? 0L : s.pruneAt())) {
+                    handle(e, ctx.timerService(), out);
+                }
+            }
+            return;
+        }
+        for (ScoredEvent e : pending.releaseUpTo(timestamp, ctx.timerService())) {
+            handle(e, ctx.timerService(), out);
+        }
         ActorSpread s = spread.value();
         if (s == null || s.pruneAt() != timestamp) {
             return;

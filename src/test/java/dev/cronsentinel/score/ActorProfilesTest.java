@@ -40,7 +40,7 @@ class ActorProfilesTest {
     @Test
     void absorbingIsIndependentOfOrderEvenWhenTheBoundEvicts() {
         ContextConfig small = new ContextConfig(CFG.lookback(), CFG.learningPeriod(), 3, 2, 2, CFG.scriptedClients(),
-                CFG.weights(), CFG.spreadWindow(), CFG.spreadNamespaces(), CFG.spreadMaxNamespaces());
+                CFG.weights(), CFG.spreadWindow(), CFG.spreadNamespaces(), CFG.spreadMaxNamespaces(), CFG.orderingHold());
         List<ActorProfiles.Observation> all = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             all.add(obs(i % 7, i % 3 == 0 ? "cronjobs" : "pods", "registry.example.com/img" + (i % 5), "client" + (i % 4) + "/1.0", "10.0." + (i % 3) + ".1"));

@@ -31,7 +31,8 @@ class ProfileFunctionTest {
     static final Instant T0 = Instant.parse("2026-11-01T02:00:00Z");
     static final long DAY = Duration.ofDays(1).toMillis();
     static final long HOUR = Duration.ofHours(1).toMillis();
-    static final ContextConfig CFG = ContextConfig.defaults(); // lookback 14d, learning 14d
+    /** The shipped settings (lookback 14d, learning 14d), judging on arrival; ordering has its own tests below. */
+    static final ContextConfig CFG = withHold(ContextConfig.defaults(), Duration.ZERO);
     static final String GITOPS = "system:serviceaccount:argocd:argocd-application-controller";
     static final String GITOPS_UA = "argocd-application-controller/v2.12.3 (linux/amd64)";
     static final String GITOPS_KEY = ActorNamespaceKey.of(GITOPS, "reports");
@@ -265,6 +266,97 @@ class ProfileFunctionTest {
 
     static ContextConfig withLearning(Duration learning) {
         return new ContextConfig(CFG.lookback(), learning, CFG.maxImageRepositories(), CFG.maxClients(), CFG.maxNetworks(),
-                CFG.scriptedClients(), CFG.weights(), CFG.spreadWindow(), CFG.spreadNamespaces(), CFG.spreadMaxNamespaces());
+                CFG.scriptedClients(), CFG.weights(), CFG.spreadWindow(), CFG.spreadNamespaces(), CFG.spreadMaxNamespaces(),
+                CFG.orderingHold());
+    }
+
+    static ContextConfig withHold(ContextConfig c, Duration hold) {
+        return new ContextConfig(c.lookback(), c.learningPeriod(), c.maxImageRepositories(), c.maxClients(), c.maxNetworks(),
+                c.scriptedClients(), c.weights(), c.spreadWindow(), c.spreadNamespaces(), c.spreadMaxNamespaces(), hold);
+    }
+
+    // ------------------------------------------------------------------------------ event-time order
+
+    private static final ContextConfig ORDERED = withHold(withLearning(Duration.ZERO), Duration.ofMinutes(1));
+
+    private static List<ScoredEvent> runInArrivalOrder(List<AuditEvents> arrival, long watermark) throws Exception {
+        var h = harness(ORDERED);
+        for (AuditEvents e : arrival) {
+            ScoredEvent s = e.scored();
+            h.processElement(new StreamRecord<>(s, s.event().eventTime()));
+        }
+        h.processWatermark(watermark);
+        List<ScoredEvent> out = h.extractOutputValues();
+        h.close();
+        return out;
+    }
+
+    @Test
+    void eventsOfAKeyAreJudgedInEventTimeOrderWhateverOrderTheyArriveIn() throws Exception {
+        AuditEvents base = gitops(0);
+        AuditEvents a = gitops(1).id("a").agent("curl/8.5.0").images("ghcr.io/x/first:1");
+        AuditEvents b = gitops(1).id("b").at(T0.plusMillis(DAY + 10_000)).agent("curl/8.5.0").images("ghcr.io/x/second:1");
+        long wm = T0.toEpochMilli() + 2 * DAY;
+        List<ScoredEvent> inOrder = runInArrivalOrder(List.of(base, a, b), wm);
+        List<ScoredEvent> reversed = runInArrivalOrder(List.of(b, a, base), wm);
+        assertThat(reversed).isEqualTo(inOrder);
+        assertThat(inOrder).extracting(s -> s.event().auditId()).containsExactly("g0.0", "a", "b");
+        // "a" met curl first; "b" found it known, and found a's image among the known ones.
+        assertThat(context(inOrder.get(1))).extracting(Signal::id)
+                .containsExactlyInAnyOrder(ContextSignals.UNUSUAL_CLIENT, ContextSignals.NEW_IMAGE_REPOSITORY);
+        assertThat(context(inOrder.get(2))).singleElement().satisfies(x -> {
+            assertThat(x.id()).isEqualTo(ContextSignals.NEW_IMAGE_REPOSITORY);
+            assertThat(x.value()).contains("known: ghcr.io/x/first, registry.example.com/reports/nightly");
+        });
+    }
+
+    @Test
+    void aQuietKeyIsJudgedAfterTheHoldEvenIfTheWatermarkNeverComes() throws Exception {
+        var h = harness(ORDERED);
+        h.setProcessingTime(1_000);
+        ScoredEvent s = gitops(0).scored();
+        h.processElement(new StreamRecord<>(s, s.event().eventTime()));
+        assertThat(h.extractOutputValues()).isEmpty();
+        assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+        h.setProcessingTime(1_000 + 59_999);
+        assertThat(h.extractOutputValues()).isEmpty();
+        h.setProcessingTime(1_000 + 60_000);
+        assertThat(h.extractOutputValues()).extracting(x -> x.event().auditId()).containsExactly("g0.0");
+        // Released: the wait's timers and state are gone; the profile and its one prune timer remain.
+        assertThat(h.numProcessingTimeTimers()).isZero();
+        assertThat(h.numEventTimeTimers()).isEqualTo(1);
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        h.close();
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsJudgedOnArrival() throws Exception {
+        var h = harness(ORDERED);
+        h.processWatermark(T0.toEpochMilli() + DAY);
+        ScoredEvent late = gitops(0).scored();
+        h.processElement(new StreamRecord<>(late, late.event().eventTime()));
+        assertThat(h.extractOutputValues()).hasSize(1);
+        assertThat(h.numProcessingTimeTimers()).isZero();
+        h.close();
+    }
+
+    @Test
+    void waitingEventsSurviveASnapshot() throws Exception {
+        var h = harness(ORDERED);
+        ScoredEvent s = gitops(0).scored();
+        h.processElement(new StreamRecord<>(s, s.event().eventTime()));
+        OperatorSubtaskState snapshot = h.snapshot(1L, 0L);
+        h.close();
+        var restored = new KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, ScoredEvent>(
+                new KeyedProcessOperator<>(new ProfileFunction(TestData.defaultScorer().rules(), ORDERED)),
+                new ScoredActorNamespaceKey(), Types.STRING);
+        restored.initializeState(snapshot);
+        restored.open();
+        restored.processWatermark(s.event().eventTime());
+        assertThat(restored.extractOutputValues()).extracting(x -> x.event().auditId()).containsExactly("g0.0");
+        restored.processWatermark(Long.MAX_VALUE - 1);
+        assertThat(restored.numKeyedStateEntries()).isZero();
+        assertThat(restored.numEventTimeTimers()).isZero();
+        restored.close();
     }
 }

@@ -19,12 +19,17 @@ import org.junit.jupiter.api.Test;
 /** The actor-keyed spread function in a harness: new and habitual spreads, state back to zero, restore. */
 class SpreadFunctionTest {
     static final Instant T0 = Instant.parse("2026-11-01T02:00:00Z");
-    static final ContextConfig CFG = ContextConfig.defaults();
+    /** The shipped settings, judging on arrival; ordering has its own test below. */
+    static final ContextConfig CFG = ProfileFunctionTest.withHold(ContextConfig.defaults(), Duration.ZERO);
     static final String MALLORY = "mallory@example.com";
 
     private static KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, ScoredEvent> harness() throws Exception {
+        return harness(CFG);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, ScoredEvent> harness(ContextConfig cfg) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, ScoredEvent>(
-                new KeyedProcessOperator<>(new SpreadFunction(CFG)), SpreadFunction.KEY, Types.STRING);
+                new KeyedProcessOperator<>(new SpreadFunction(cfg)), SpreadFunction.KEY, Types.STRING);
         h.open();
         return h;
     }
@@ -110,5 +115,26 @@ class SpreadFunctionTest {
         assertThat(spreadValues(create(restored, "d", Duration.ofMinutes(4))))
                 .containsExactly("4 namespaces within 10m: a, b, c, d");
         restored.close();
+    }
+
+    @Test
+    void theCreateThatCompletesASpreadInEventTimeCarriesItWhateverTheArrivalOrder() throws Exception {
+        ContextConfig ordered = ProfileFunctionTest.withHold(CFG, Duration.ofMinutes(1));
+        for (List<String> arrival : List.of(List.of("a", "b", "c"), List.of("c", "b", "a"), List.of("b", "c", "a"))) {
+            var h = harness(ordered);
+            for (String ns : arrival) {
+                Duration at = Duration.ofMinutes(ns.charAt(0) - 'a');
+                ScoredEvent s = AuditEvents.cronJob(ns, "sync").id(ns).at(T0.plus(at)).by(MALLORY).scored();
+                h.processElement(new StreamRecord<>(s, s.event().eventTime()));
+            }
+            assertThat(h.extractOutputValues()).as("nothing is judged before the watermark").isEmpty();
+            h.processWatermark(T0.plus(Duration.ofMinutes(5)).toEpochMilli());
+            List<ScoredEvent> out = h.extractOutputValues();
+            assertThat(out).extracting(s -> s.event().namespace()).as("arrival %s", arrival).containsExactly("a", "b", "c");
+            assertThat(spreadValues(out.get(2))).containsExactly("3 namespaces within 10m: a, b, c");
+            assertThat(spreadValues(out.get(0))).isEmpty();
+            assertThat(spreadValues(out.get(1))).isEmpty();
+            h.close();
+        }
     }
 }

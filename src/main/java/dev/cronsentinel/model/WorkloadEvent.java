@@ -54,8 +54,11 @@ public record WorkloadEvent(
         return responseCode >= 400 || "forbid".equals(decision);
     }
 
-    /** True when the audit policy hid the spec, so the event cannot be scored on structure. */
+    /**
+     * True when the audit policy hid the bodies (level Metadata, or the API server truncated the event), so
+     * the spec cannot be scored. A patch that simply does not touch the pod template is not bodiless.
+     */
     public boolean bodiless() {
-        return templates == null || templates.isEmpty();
+        return truncated || "Metadata".equals(level);
     }
 }

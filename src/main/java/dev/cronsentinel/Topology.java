@@ -1,0 +1,127 @@
+package dev.cronsentinel;
+
+import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.ingest.DecodeFunction;
+import dev.cronsentinel.model.Alert;
+import dev.cronsentinel.model.DeadLetter;
+import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.score.ActorNamespaceKey;
+import dev.cronsentinel.score.AlertFactory;
+import dev.cronsentinel.score.RuleSet;
+import dev.cronsentinel.score.RuleSetLoader;
+import dev.cronsentinel.score.ScoringFunction;
+import dev.cronsentinel.score.SeedQueryFunction;
+import dev.cronsentinel.score.SeedQueryProfile;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The CronSentinel dataflow, as one function of its sources and sinks so that tests inject their own:
+ *
+ * <pre>
+ *  raw records ─► decode ─────────────────────────────► dead letters
+ *                   │ WorkloadEvent
+ *                   ▼ event-time watermarks (bounded out-of-orderness + idleness)
+ *                 keyBy(actor, namespace) ─► score ─► ScoredEvent ─► alerts (workload, attempt, unscored)
+ * </pre>
+ *
+ * Every operator has a stable uid (savepoint compatibility) and a name that reads like the architecture in
+ * the web UI. Connector classes never appear here: {@code CronSentinelJob} builds them from config.
+ */
+public final class Topology {
+    public static final String UID_DECODE = "decode";
+    public static final String UID_EVENT_TIME = "event-time";
+    public static final String UID_SCORE = "score";
+    public static final String UID_ALERTS = "alert-documents";
+    public static final String UID_SEED_QUERY = "seed-query";
+    public static final String UID_ALERT_SINK = "alert-sink";
+    public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
+
+    private Topology() {}
+
+    /**
+     * Where the results go.
+     *
+     * @param sinkParallelism parallelism of both sinks; 0 keeps the job's default (local file and console
+     *     sinks use 1)
+     */
+    public record Sinks(Sink<Alert> alerts, Sink<DeadLetter> deadLetters, int sinkParallelism) {
+        public Sinks(Sink<Alert> alerts, Sink<DeadLetter> deadLetters) {
+            this(alerts, deadLetters, 0);
+        }
+    }
+
+    /** The streams the topology produces, before they reach the sinks (for tests and for extension). */
+    public record Streams(DataStream<ScoredEvent> scored, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
+
+    public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
+        if (config.seedProfile()) {
+            return buildSeedProfile(input, sinks, config);
+        }
+        RuleSet rules = RuleSetLoader.load(config.rulesFile());
+
+        SingleOutputStreamOperator<WorkloadEvent> decoded = input
+                .process(new DecodeFunction(config.decoder()))
+                .uid(UID_DECODE)
+                .name("decode audit events");
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+
+        WatermarkStrategy<WorkloadEvent> watermarks = WatermarkStrategy
+                .<WorkloadEvent>forBoundedOutOfOrderness(config.eventTime().maxOutOfOrderness())
+                .withTimestampAssigner((e, previous) -> e.eventTime())
+                .withIdleness(config.eventTime().idleness());
+        SingleOutputStreamOperator<WorkloadEvent> timed = decoded
+                .assignTimestampsAndWatermarks(watermarks)
+                .uid(UID_EVENT_TIME)
+                .name("event-time watermarks");
+
+        SingleOutputStreamOperator<ScoredEvent> scored = timed
+                .keyBy(new ActorNamespaceKey())
+                .process(new ScoringFunction(rules, config.decoder(), config.scoring()))
+                .uid(UID_SCORE)
+                .name("score by (actor, namespace)");
+
+        String profile = rules.profile();
+        SingleOutputStreamOperator<Alert> alerts = scored
+                .filter(ScoredEvent::alertable)
+                .uid("alertable")
+                .name("alertable events")
+                .map(s -> AlertFactory.fromScored(s, profile))
+                .returns(Alert.class)
+                .uid(UID_ALERTS)
+                .name("alert documents");
+
+        attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
+        attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
+        return new Streams(scored, alerts, deadLetters);
+    }
+
+    /**
+     * The {@code splunk}/{@code sumo} compatibility path: the published query applied to raw records, one
+     * COMPAT alert per row. It has no state and no event time, like the query it reproduces.
+     */
+    private static Streams buildSeedProfile(DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
+        SeedQueryProfile profile = SeedQueryProfile.load(config.rulesFile());
+        SingleOutputStreamOperator<Alert> alerts = input
+                .process(new SeedQueryFunction(profile, config.decoder().maxRecordBytes(), config.decoder().deadLetterPrefixBytes()))
+                .uid(UID_SEED_QUERY)
+                .name("seed query (" + profile.name() + ")");
+        DataStream<DeadLetter> deadLetters = alerts.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
+        attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
+        return new Streams(null, alerts, deadLetters);
+    }
+
+    private static void attach(DataStreamSink<?> sink, String uid, String name, int parallelism) {
+        sink.uid(uid).name(name);
+        if (parallelism > 0) {
+            sink.setParallelism(parallelism);
+        }
+    }
+}

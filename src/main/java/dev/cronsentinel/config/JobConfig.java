@@ -1,0 +1,75 @@
+package dev.cronsentinel.config;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The one typed, validated configuration of the job, merged once from {@code conf/cronsentinel.yaml} and
+ * command-line overrides ({@link ConfigSource}) and handed down as plain values. Flink's own settings
+ * (checkpointing, state backend, restart strategy) are not here: they belong in Flink's configuration.
+ *
+ * @param profile {@code default} (structure-aware rules) or a seed-query compatibility profile,
+ *     {@code splunk} or {@code sumo}
+ * @param rulesFile the rule file of the profile
+ * @param inputType {@code file} or {@code kafka}
+ * @param inputPaths files or directories for {@code file} input
+ * @param outputType {@code stdout}, {@code file}, {@code kafka} or {@code elasticsearch}
+ * @param outputPath the alert file for {@code file} output
+ * @param deadLetterType where dead letters go: {@code stderr}, {@code stdout}, {@code file}, {@code kafka}
+ * @param deadLetterPath the dead-letter file for {@code file}
+ */
+public record JobConfig(
+        String profile,
+        Path rulesFile,
+        String inputType,
+        List<String> inputPaths,
+        String outputType,
+        String outputPath,
+        String deadLetterType,
+        String deadLetterPath,
+        DecoderConfig decoder,
+        ScoringConfig scoring,
+        EventTimeConfig eventTime) implements Serializable {
+
+    public static final List<String> PROFILES = List.of("default", "splunk", "sumo");
+    public static final List<String> INPUTS = List.of("file", "kafka");
+    public static final List<String> OUTPUTS = List.of("stdout", "file", "kafka", "elasticsearch");
+    public static final List<String> DEAD_LETTER_OUTPUTS = List.of("stderr", "stdout", "file", "kafka");
+
+    public boolean seedProfile() {
+        return !"default".equals(profile);
+    }
+
+    /** Reads every key and fails on the first invalid one, naming it. */
+    public static JobConfig from(ConfigSource c) {
+        String profile = oneOf(c, "detection.profile", "default", PROFILES);
+        Path rules = c.path("detection.rules", "rules/" + profile + ".yaml");
+        String input = oneOf(c, "input.type", "file", INPUTS);
+        List<String> paths = c.list("input.file.paths", List.of());
+        if (input.equals("file") && paths.isEmpty()) {
+            throw ConfigException.forKey("input.file.paths", "is required when input.type is file");
+        }
+        String output = oneOf(c, "output.type", "stdout", OUTPUTS);
+        String outputPath = c.string("output.file.path", null);
+        if (output.equals("file") && outputPath == null) {
+            throw ConfigException.forKey("output.file.path", "is required when output.type is file");
+        }
+        String dlq = oneOf(c, "dead-letters.type", "stderr", DEAD_LETTER_OUTPUTS);
+        String dlqPath = c.string("dead-letters.file.path", null);
+        if (dlq.equals("file") && dlqPath == null) {
+            throw ConfigException.forKey("dead-letters.file.path", "is required when dead-letters.type is file");
+        }
+        return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
+                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c));
+    }
+
+    private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {
+        String v = c.string(key, def).toLowerCase(Locale.ROOT);
+        if (!allowed.contains(v)) {
+            throw ConfigException.forKey(key, "unknown value '" + v + "', expected one of " + allowed);
+        }
+        return v;
+    }
+}

@@ -1,0 +1,371 @@
+package dev.cronsentinel.ingest;
+
+import static dev.cronsentinel.ingest.PodTemplateExtractor.object;
+import static dev.cronsentinel.ingest.PodTemplateExtractor.text;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cronsentinel.model.PodTemplate;
+import dev.cronsentinel.model.WorkloadEvent;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Turns the parsed tree of one relevant audit event into a {@link WorkloadEvent}: who, where, what, when,
+ * the outcome, the owner links, and every pod template the bodies carry.
+ *
+ * <p>Pod templates come from the request body, read by resource (CronJob
+ * {@code spec.jobTemplate.spec.template.spec}, Job {@code spec.template.spec}, Pod {@code spec}). For
+ * {@code patch} the request body is the patch (kubernetes#60110): a merge or strategic-merge patch is a
+ * partial object and is read like one; a JSON Patch array is rebuilt into the partial object its
+ * {@code add}/{@code replace} ops describe; and the {@code kubectl.kubernetes.io/last-applied-configuration}
+ * annotation, the whole manifest of a {@code kubectl apply}, is parsed and read as well.
+ */
+public final class AuditEventParser {
+    static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+    private final ObjectMapper mapper;
+
+    /** @param mapper a mapper already carrying the decoder's read limits (depth, string length) */
+    public AuditEventParser(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public WorkloadEvent parse(JsonNode root, String origin) throws BadEventException {
+        if (!root.isObject()) {
+            throw new BadEventException("not-an-object", "an audit event must be a JSON object");
+        }
+        JsonNode objectRef = object(root, "objectRef", "objectRef");
+        if (objectRef == null) {
+            throw new BadEventException("missing-field", "objectRef is missing");
+        }
+        String verb = text(root, "verb", "verb");
+        String resource = text(objectRef, "resource", "objectRef.resource");
+        if (verb == null || resource == null) {
+            throw new BadEventException("missing-field", "verb and objectRef.resource are required");
+        }
+        String namespace = text(objectRef, "namespace", "objectRef.namespace");
+
+        JsonNode user = object(root, "user", "user");
+        String username = user == null ? null : text(user, "username", "user.username");
+        List<String> groups = user == null ? List.of() : PodTemplateExtractor.strings(user, "groups", "user.groups");
+
+        String sourceIp = null;
+        JsonNode ips = root.get("sourceIPs");
+        if (ips != null && !ips.isNull()) {
+            if (!ips.isArray()) {
+                throw BadEventException.wrongType("sourceIPs", "an array of strings");
+            }
+            if (ips.size() > 0) {
+                if (!ips.get(0).isTextual()) {
+                    throw BadEventException.wrongType("sourceIPs[0]", "a string");
+                }
+                sourceIp = ips.get(0).textValue();
+            }
+        }
+
+        int code = 0;
+        JsonNode status = object(root, "responseStatus", "responseStatus");
+        if (status != null) {
+            Long c = PodTemplateExtractor.integer(status, "code", "responseStatus.code");
+            code = c == null ? 0 : (int) Math.max(0, Math.min(999, c));
+        }
+        JsonNode annotations = object(root, "annotations", "annotations");
+        String decision = null;
+        boolean truncated = false;
+        if (annotations != null) {
+            decision = stringish(annotations.get("authorization.k8s.io/decision"));
+            truncated = "true".equals(stringish(annotations.get("audit.k8s.io/truncated")));
+        }
+
+        String timestamp = firstText(root, "stageTimestamp", "requestReceivedTimestamp", "timestamp");
+        if (timestamp == null) {
+            JsonNode meta = root.get("metadata");
+            if (meta != null && meta.isObject()) {
+                timestamp = stringish(meta.get("creationTimestamp"));
+            }
+        }
+        if (timestamp == null) {
+            throw new BadEventException("missing-timestamp", "the event has no stageTimestamp, requestReceivedTimestamp or timestamp");
+        }
+        long eventTime;
+        try {
+            eventTime = Instant.parse(timestamp).toEpochMilli();
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new BadEventException("bad-timestamp", "timestamp '" + bounded(timestamp) + "' is not RFC 3339");
+        }
+
+        JsonNode request = root.get("requestObject");
+        JsonNode response = root.get("responseObject");
+        if (request != null && request.isNull()) {
+            request = null;
+        }
+        if (response != null && (response.isNull() || !response.isObject() || isStatus(response))) {
+            // A refused request answers with a Status object, not the workload.
+            response = null;
+        }
+        JsonNode reqMeta = request != null && request.isObject() ? object(request, "metadata", "requestObject.metadata") : null;
+        JsonNode respMeta = response != null ? object(response, "metadata", "responseObject.metadata") : null;
+
+        String name = text(objectRef, "name", "objectRef.name");
+        if (name == null && respMeta != null) {
+            name = text(respMeta, "name", "responseObject.metadata.name");
+        }
+        if (name == null && reqMeta != null) {
+            name = text(reqMeta, "name", "requestObject.metadata.name");
+            if (name == null) {
+                name = text(reqMeta, "generateName", "requestObject.metadata.generateName");
+            }
+        }
+        String uid = respMeta == null ? null : text(respMeta, "uid", "responseObject.metadata.uid");
+        if (uid == null && !"create".equals(verb)) {
+            uid = text(objectRef, "uid", "objectRef.uid");
+        }
+
+        // Owner and labels: the response is the stored object; the request is what the client sent.
+        JsonNode meta = respMeta != null ? respMeta : reqMeta;
+        String ownerKind = null;
+        String ownerName = null;
+        String ownerUid = null;
+        String jobNameLabel = null;
+        boolean manual = false;
+        if (meta != null) {
+            JsonNode owner = controllerOwner(meta);
+            if (owner != null) {
+                ownerKind = text(owner, "kind", "metadata.ownerReferences[].kind");
+                ownerName = text(owner, "name", "metadata.ownerReferences[].name");
+                ownerUid = text(owner, "uid", "metadata.ownerReferences[].uid");
+            }
+            JsonNode labels = meta.get("labels");
+            if (labels != null && labels.isObject()) {
+                jobNameLabel = stringish(labels.get("batch.kubernetes.io/job-name"));
+                if (jobNameLabel == null) {
+                    jobNameLabel = stringish(labels.get("job-name"));
+                }
+            }
+            JsonNode ann = meta.get("annotations");
+            if (ann != null && ann.isObject()) {
+                manual = "manual".equals(stringish(ann.get("cronjob.kubernetes.io/instantiate")));
+            }
+        }
+
+        String schedule = null;
+        String timeZone = null;
+        if ("cronjobs".equals(resource)) {
+            JsonNode full = response != null ? response : request;
+            JsonNode spec = full != null && full.isObject() ? full.get("spec") : null;
+            if (spec != null && spec.isObject()) {
+                schedule = stringish(spec.get("schedule"));
+                timeZone = stringish(spec.get("timeZone"));
+            }
+        }
+
+        List<PodTemplate> templates = templates(verb, resource, request);
+
+        return new WorkloadEvent(
+                text(root, "auditID", "auditID"),
+                eventTime,
+                timestamp,
+                verb,
+                resource,
+                namespace,
+                name,
+                uid,
+                username,
+                groups,
+                text(root, "userAgent", "userAgent"),
+                sourceIp,
+                code,
+                decision,
+                text(root, "level", "level"),
+                truncated,
+                ownerKind,
+                ownerName,
+                ownerUid,
+                jobNameLabel,
+                schedule,
+                timeZone,
+                manual,
+                templates,
+                origin);
+    }
+
+    private List<PodTemplate> templates(String verb, String resource, JsonNode request) throws BadEventException {
+        if (request == null) {
+            return List.of();
+        }
+        List<PodTemplate> out = new ArrayList<>(2);
+        if ("patch".equals(verb)) {
+            if (request.isArray()) {
+                add(out, PodTemplateExtractor.extract("json-patch", "requestObject(json-patch)", jsonPatchToTree((ArrayNode) request), resource));
+            } else if (request.isObject()) {
+                add(out, PodTemplateExtractor.extract("patch", "requestObject", request, resource));
+            } else {
+                throw BadEventException.wrongType("requestObject", "an object or a JSON Patch array");
+            }
+            JsonNode lastApplied = lastApplied(request);
+            if (lastApplied != null) {
+                add(out, PodTemplateExtractor.extract("last-applied-configuration", "requestObject.metadata.annotations[" + LAST_APPLIED + "]", lastApplied, resource));
+            }
+        } else {
+            if (!request.isObject()) {
+                throw BadEventException.wrongType("requestObject", "an object");
+            }
+            add(out, PodTemplateExtractor.extract("requestObject", "requestObject", request, resource));
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static void add(List<PodTemplate> out, PodTemplate t) {
+        if (t != null) {
+            out.add(t);
+        }
+    }
+
+    /** Parses the escaped manifest of a {@code kubectl apply}, when the patch carries one. */
+    private JsonNode lastApplied(JsonNode patch) throws BadEventException {
+        JsonNode text = patch.isObject() ? patch.path("metadata").path("annotations").get(LAST_APPLIED) : null;
+        if (text == null || !text.isTextual() || text.textValue().isBlank()) {
+            return null;
+        }
+        try {
+            JsonNode manifest = mapper.readTree(text.textValue());
+            return manifest != null && manifest.isObject() ? manifest : null;
+        } catch (JsonProcessingException e) {
+            throw new BadEventException("malformed-json", "the " + LAST_APPLIED + " annotation is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+
+    /**
+     * Rebuilds the partial object that a JSON Patch's {@code add}/{@code replace} ops write, so the same
+     * extractor reads it: {@code {"op":"add","path":"/spec/template/spec/hostNetwork","value":true}} becomes
+     * {@code {"spec":{"template":{"spec":{"hostNetwork":true}}}}}. Removals and tests write nothing new.
+     */
+    static ObjectNode jsonPatchToTree(ArrayNode ops) throws BadEventException {
+        ObjectNode root = JsonNodeFactory.instance.objectNode();
+        for (int i = 0; i < ops.size(); i++) {
+            JsonNode op = ops.get(i);
+            if (!op.isObject()) {
+                throw BadEventException.wrongType("requestObject[" + i + "]", "a JSON Patch operation object");
+            }
+            String kind = text(op, "op", "requestObject[" + i + "].op");
+            String pointer = text(op, "path", "requestObject[" + i + "].path");
+            if (kind == null || pointer == null || !(kind.equals("add") || kind.equals("replace"))) {
+                continue;
+            }
+            JsonNode value = op.get("value");
+            if (value == null) {
+                continue;
+            }
+            setAtPointer(root, pointer, value.deepCopy());
+        }
+        return root;
+    }
+
+    private static void setAtPointer(ObjectNode root, String pointer, JsonNode value) {
+        if (pointer.isEmpty() || pointer.charAt(0) != '/') {
+            return;
+        }
+        String[] segs = pointer.substring(1).split("/", -1);
+        JsonNode node = root;
+        for (int i = 0; i < segs.length; i++) {
+            String seg = segs[i].replace("~1", "/").replace("~0", "~");
+            boolean last = i == segs.length - 1;
+            String next = last ? null : segs[i + 1];
+            boolean nextIsIndex = next != null && (next.equals("-") || isIndex(next));
+            if (node.isObject()) {
+                ObjectNode obj = (ObjectNode) node;
+                if (last) {
+                    obj.set(seg, value);
+                    return;
+                }
+                JsonNode child = obj.get(seg);
+                if (child == null || !(child.isObject() || child.isArray())) {
+                    child = nextIsIndex ? obj.putArray(seg) : obj.putObject(seg);
+                }
+                node = child;
+            } else if (node.isArray()) {
+                ArrayNode arr = (ArrayNode) node;
+                int idx = seg.equals("-") ? arr.size() : (isIndex(seg) ? Integer.parseInt(seg) : -1);
+                if (idx < 0 || idx > 10_000) {
+                    return;
+                }
+                while (arr.size() <= idx) {
+                    arr.addNull();
+                }
+                if (last) {
+                    arr.set(idx, value);
+                    return;
+                }
+                JsonNode child = arr.get(idx);
+                if (child == null || !(child.isObject() || child.isArray())) {
+                    child = nextIsIndex ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
+                    arr.set(idx, child);
+                }
+                node = child;
+            } else {
+                return;
+            }
+        }
+    }
+
+    private static boolean isIndex(String s) {
+        if (s.isEmpty() || s.length() > 6) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JsonNode controllerOwner(JsonNode meta) {
+        JsonNode refs = meta.get("ownerReferences");
+        if (refs == null || !refs.isArray() || refs.size() == 0) {
+            return null;
+        }
+        for (JsonNode r : refs) {
+            if (r.isObject() && r.path("controller").asBoolean(false)) {
+                return r;
+            }
+        }
+        JsonNode first = refs.get(0);
+        return first.isObject() ? first : null;
+    }
+
+    private static boolean isStatus(JsonNode response) {
+        JsonNode kind = response.get("kind");
+        return kind != null && "Status".equals(kind.asText());
+    }
+
+    private static String firstText(JsonNode root, String... fields) throws BadEventException {
+        for (String f : fields) {
+            String v = text(root, f, f);
+            if (v != null && !v.isEmpty()) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** A scalar annotation/label value as text; objects and arrays (never valid there) count as absent. */
+    private static String stringish(JsonNode n) {
+        if (n == null || n.isNull() || n.isContainerNode()) {
+            return null;
+        }
+        return n.asText();
+    }
+
+    static String bounded(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 80) + "...";
+    }
+}

@@ -1,0 +1,77 @@
+package dev.cronsentinel.ingest;
+
+import dev.cronsentinel.config.DecoderConfig;
+import dev.cronsentinel.model.DeadLetter;
+import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.WorkloadEvent;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+
+/**
+ * The decode stage: raw records in, relevant {@link WorkloadEvent}s out, dead letters to a side output.
+ * A thin Flink shell around the pure {@link AuditDecoder}; it only adds metrics.
+ *
+ * <p>Metrics (group {@code cronsentinel}): {@code recordsIn}, {@code eventsDecoded}, {@code eventsFiltered},
+ * {@code deadLettered}.
+ */
+public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEvent> {
+    private static final long serialVersionUID = 1L;
+
+    /** Undecodable input, with raw bytes (or a bounded prefix), position and reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    private final DecoderConfig config;
+    private transient AuditDecoder decoder;
+    private transient Counter recordsIn;
+    private transient Counter decoded;
+    private transient Counter filtered;
+    private transient Counter deadLettered;
+    private transient Context ctx;
+    private transient Collector<WorkloadEvent> out;
+    private transient AuditDecoder.Output output;
+
+    public DecodeFunction(DecoderConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        decoder = new AuditDecoder(config);
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        recordsIn = group.counter("recordsIn");
+        decoded = group.counter("eventsDecoded");
+        filtered = group.counter("eventsFiltered");
+        deadLettered = group.counter("deadLettered");
+        // One reusable callback: the decode path allocates nothing per irrelevant event.
+        output = new AuditDecoder.Output() {
+            @Override
+            public void event(WorkloadEvent event) {
+                decoded.inc();
+                out.collect(event);
+            }
+
+            @Override
+            public void deadLetter(DeadLetter deadLetter) {
+                deadLettered.inc();
+                ctx.output(DEAD_LETTERS, deadLetter);
+            }
+
+            @Override
+            public void filtered(String reason) {
+                filtered.inc();
+            }
+        };
+    }
+
+    @Override
+    public void processElement(RawAuditRecord record, Context context, Collector<WorkloadEvent> collector) {
+        recordsIn.inc();
+        this.ctx = context;
+        this.out = collector;
+        decoder.decode(record, output);
+    }
+}

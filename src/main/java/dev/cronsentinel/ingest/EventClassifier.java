@@ -1,0 +1,65 @@
+package dev.cronsentinel.ingest;
+
+import com.google.re2j.Pattern;
+import dev.cronsentinel.config.DecoderConfig;
+import dev.cronsentinel.model.EventRole;
+import dev.cronsentinel.model.WorkloadEvent;
+import java.io.Serializable;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Decides what a decoded event means: a workload someone wrote, a controller's spawn, a refused attempt,
+ * or nothing of ours (controller housekeeping, pods of other controllers).
+ *
+ * <p>Spawns are recognised by the authenticated identity ({@code user.username}), never by
+ * {@code ownerReferences} or the user agent: both are client-supplied, and an attacker who writes a Job with
+ * a forged CronJob owner reference must still be judged as the human who wrote it.
+ */
+public final class EventClassifier implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Set<String> controllers;
+    private final String outOfScopePodCreators;
+    private transient Pattern outOfScope;
+
+    public EventClassifier(DecoderConfig cfg) {
+        this.controllers = new HashSet<>(cfg.controllers());
+        this.outOfScopePodCreators = cfg.outOfScopePodCreators();
+    }
+
+    /** The role of the event, or null when it is not ours to judge; {@link #dropReason} then says why. */
+    public EventRole classify(WorkloadEvent e) {
+        return dropReason(e) == null ? role(e) : null;
+    }
+
+    /** Why the event is dropped, or null when it is kept. A stable token, used as a metric dimension. */
+    public String dropReason(WorkloadEvent e) {
+        boolean controller = e.username() != null && controllers.contains(e.username());
+        if (controller) {
+            if (e.refused()) {
+                return "controller-refused";
+            }
+            boolean spawn = "create".equals(e.verb()) && ("jobs".equals(e.resource()) || "pods".equals(e.resource()));
+            return spawn ? null : "controller-housekeeping";
+        }
+        if ("pods".equals(e.resource()) && e.username() != null && outOfScope().matcher(e.username()).find()) {
+            return "out-of-scope-pod-creator";
+        }
+        return null;
+    }
+
+    private EventRole role(WorkloadEvent e) {
+        if (e.refused()) {
+            return EventRole.ATTEMPT;
+        }
+        return e.username() != null && controllers.contains(e.username()) ? EventRole.SPAWN : EventRole.WORKLOAD;
+    }
+
+    private Pattern outOfScope() {
+        if (outOfScope == null) {
+            outOfScope = Pattern.compile(outOfScopePodCreators);
+        }
+        return outOfScope;
+    }
+}

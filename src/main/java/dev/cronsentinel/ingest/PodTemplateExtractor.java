@@ -1,0 +1,255 @@
+package dev.cronsentinel.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cronsentinel.model.ContainerSpec;
+import dev.cronsentinel.model.EnvVarSpec;
+import dev.cronsentinel.model.MountSpec;
+import dev.cronsentinel.model.PodTemplate;
+import dev.cronsentinel.model.VolumeSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Flattens a pod spec ({@code containers}, {@code initContainers}, {@code ephemeralContainers},
+ * {@code volumes}, host namespaces, security contexts) into a {@link PodTemplate}.
+ *
+ * <p>Works on whole objects and on partial ones (merge patches, JSON Patch ops rebuilt into a tree): an
+ * absent or {@code null} field is simply absent. A field of the wrong JSON type is not something the API
+ * server would have accepted, so it marks a forged or corrupted event and is reported as
+ * {@link BadEventException} rather than guessed at.
+ */
+final class PodTemplateExtractor {
+    private static final String[] CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"};
+
+    private PodTemplateExtractor() {}
+
+    /** The pod spec path inside a workload object, by resource. */
+    static String[] podSpecPath(String resource) {
+        switch (resource) {
+            case "cronjobs":
+                return new String[] {"spec", "jobTemplate", "spec", "template", "spec"};
+            case "jobs":
+                return new String[] {"spec", "template", "spec"};
+            default:
+                return new String[] {"spec"};
+        }
+    }
+
+    /**
+     * Extracts the pod template of {@code object} (a workload object or partial object), or returns null when
+     * it has no pod spec at the resource's path.
+     *
+     * @param prefix JSON path of {@code object} in the event, e.g. {@code requestObject}
+     */
+    static PodTemplate extract(String source, String prefix, JsonNode object, String resource)
+            throws BadEventException {
+        JsonNode node = object;
+        StringBuilder path = new StringBuilder(prefix);
+        for (String seg : podSpecPath(resource)) {
+            if (node == null || node.isNull() || node.isMissingNode()) {
+                return null;
+            }
+            if (!node.isObject()) {
+                throw BadEventException.wrongType(path.toString(), "an object");
+            }
+            node = node.get(seg);
+            path.append('.').append(seg);
+        }
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw BadEventException.wrongType(path.toString(), "an object");
+        }
+        String base = path.toString();
+        List<ContainerSpec> containers = new ArrayList<>();
+        for (String list : CONTAINER_LISTS) {
+            JsonNode arr = node.get(list);
+            if (arr == null || arr.isNull()) {
+                continue;
+            }
+            String listPath = base + "." + list;
+            if (!arr.isArray()) {
+                throw BadEventException.wrongType(listPath, "an array");
+            }
+            for (int i = 0; i < arr.size(); i++) {
+                JsonNode c = arr.get(i);
+                if (c == null || c.isNull()) {
+                    continue;
+                }
+                containers.add(container(listPath + "[" + i + "]", c));
+            }
+        }
+        List<VolumeSpec> volumes = new ArrayList<>();
+        JsonNode vols = node.get("volumes");
+        if (vols != null && !vols.isNull()) {
+            if (!vols.isArray()) {
+                throw BadEventException.wrongType(base + ".volumes", "an array");
+            }
+            for (int i = 0; i < vols.size(); i++) {
+                JsonNode v = vols.get(i);
+                String vp = base + ".volumes[" + i + "]";
+                if (v == null || v.isNull()) {
+                    continue;
+                }
+                if (!v.isObject()) {
+                    throw BadEventException.wrongType(vp, "an object");
+                }
+                String hostPath = null;
+                JsonNode hp = v.get("hostPath");
+                if (hp != null && !hp.isNull()) {
+                    if (!hp.isObject()) {
+                        throw BadEventException.wrongType(vp + ".hostPath", "an object");
+                    }
+                    hostPath = text(hp, "path", vp + ".hostPath.path");
+                    if (hostPath == null) {
+                        // A hostPath volume whose path is absent (partial patch) is still a hostPath volume.
+                        hostPath = "";
+                    }
+                }
+                volumes.add(new VolumeSpec(vp, text(v, "name", vp + ".name"), hostPath));
+            }
+        }
+        JsonNode podSc = object(node, "securityContext", base + ".securityContext");
+        return new PodTemplate(
+                source,
+                base,
+                bool(node, "hostNetwork", base + ".hostNetwork"),
+                bool(node, "hostPID", base + ".hostPID"),
+                bool(node, "hostIPC", base + ".hostIPC"),
+                podSc == null ? null : integer(podSc, "runAsUser", base + ".securityContext.runAsUser"),
+                podSc == null ? null : bool(podSc, "runAsNonRoot", base + ".securityContext.runAsNonRoot"),
+                Collections.unmodifiableList(containers),
+                Collections.unmodifiableList(volumes));
+    }
+
+    private static ContainerSpec container(String path, JsonNode c) throws BadEventException {
+        if (!c.isObject()) {
+            throw BadEventException.wrongType(path, "an object");
+        }
+        JsonNode sc = object(c, "securityContext", path + ".securityContext");
+        List<String> caps = List.of();
+        if (sc != null) {
+            JsonNode capsNode = object(sc, "capabilities", path + ".securityContext.capabilities");
+            if (capsNode != null) {
+                caps = strings(capsNode, "add", path + ".securityContext.capabilities.add");
+            }
+        }
+        List<EnvVarSpec> env = new ArrayList<>();
+        JsonNode envNode = c.get("env");
+        if (envNode != null && !envNode.isNull()) {
+            if (!envNode.isArray()) {
+                throw BadEventException.wrongType(path + ".env", "an array");
+            }
+            for (int i = 0; i < envNode.size(); i++) {
+                JsonNode e = envNode.get(i);
+                String ep = path + ".env[" + i + "]";
+                if (e == null || e.isNull()) {
+                    continue;
+                }
+                if (!e.isObject()) {
+                    throw BadEventException.wrongType(ep, "an object");
+                }
+                env.add(new EnvVarSpec(text(e, "name", ep + ".name"), text(e, "value", ep + ".value")));
+            }
+        }
+        List<MountSpec> mounts = new ArrayList<>();
+        JsonNode mountNode = c.get("volumeMounts");
+        if (mountNode != null && !mountNode.isNull()) {
+            if (!mountNode.isArray()) {
+                throw BadEventException.wrongType(path + ".volumeMounts", "an array");
+            }
+            for (int i = 0; i < mountNode.size(); i++) {
+                JsonNode m = mountNode.get(i);
+                String mp = path + ".volumeMounts[" + i + "]";
+                if (m == null || m.isNull()) {
+                    continue;
+                }
+                if (!m.isObject()) {
+                    throw BadEventException.wrongType(mp, "an object");
+                }
+                mounts.add(new MountSpec(text(m, "name", mp + ".name"), text(m, "mountPath", mp + ".mountPath")));
+            }
+        }
+        return new ContainerSpec(
+                path,
+                text(c, "name", path + ".name"),
+                text(c, "image", path + ".image"),
+                strings(c, "command", path + ".command"),
+                strings(c, "args", path + ".args"),
+                Collections.unmodifiableList(env),
+                sc == null ? null : bool(sc, "privileged", path + ".securityContext.privileged"),
+                sc == null ? null : bool(sc, "allowPrivilegeEscalation", path + ".securityContext.allowPrivilegeEscalation"),
+                sc == null ? null : integer(sc, "runAsUser", path + ".securityContext.runAsUser"),
+                sc == null ? null : bool(sc, "runAsNonRoot", path + ".securityContext.runAsNonRoot"),
+                caps,
+                Collections.unmodifiableList(mounts));
+    }
+
+    static String text(JsonNode parent, String field, String path) throws BadEventException {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual()) {
+            throw BadEventException.wrongType(path, "a string");
+        }
+        return n.textValue();
+    }
+
+    static Boolean bool(JsonNode parent, String field, String path) throws BadEventException {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isBoolean()) {
+            throw BadEventException.wrongType(path, "a boolean");
+        }
+        return n.booleanValue();
+    }
+
+    static Long integer(JsonNode parent, String field, String path) throws BadEventException {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+            throw BadEventException.wrongType(path, "an integer");
+        }
+        return n.longValue();
+    }
+
+    static JsonNode object(JsonNode parent, String field, String path) throws BadEventException {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            throw BadEventException.wrongType(path, "an object");
+        }
+        return n;
+    }
+
+    static List<String> strings(JsonNode parent, String field, String path) throws BadEventException {
+        JsonNode n = parent.get(field);
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray()) {
+            throw BadEventException.wrongType(path, "an array of strings");
+        }
+        List<String> out = new ArrayList<>(n.size());
+        for (int i = 0; i < n.size(); i++) {
+            JsonNode item = n.get(i);
+            if (item == null || item.isNull()) {
+                continue;
+            }
+            if (!item.isTextual()) {
+                throw BadEventException.wrongType(path + "[" + i + "]", "a string");
+            }
+            out.add(item.textValue());
+        }
+        return Collections.unmodifiableList(out);
+    }
+}

@@ -1,0 +1,398 @@
+package dev.cronsentinel.score;
+
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import dev.cronsentinel.model.ContainerSpec;
+import dev.cronsentinel.model.EnvVarSpec;
+import dev.cronsentinel.model.EventRole;
+import dev.cronsentinel.model.PodTemplate;
+import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.model.Severity;
+import dev.cronsentinel.model.Signal;
+import dev.cronsentinel.model.VolumeSpec;
+import dev.cronsentinel.model.WorkloadEvent;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Scores a workload event on the structure of its pod templates. Pure code: no Flink, no state, no clock.
+ *
+ * <p>Each signal reads one field of the parsed spec and carries that field's path and value as evidence.
+ * The score adds, per signal id, the highest weight among the rules of that signal that fired, so ten
+ * suspicious commands do not outweigh one privileged container.
+ *
+ * <p>Normalisation against evasion (see {@code docs/DETECTION.md}): images are compared by repository after
+ * lower-casing and stripping registry, {@code library/}, tag and digest; commands are matched on
+ * {@code command} and {@code args} joined by spaces, again after expanding {@code $(VAR)}, {@code $VAR} and
+ * {@code ${VAR}} from the container's literal env, and again on every base64 token that decodes to text;
+ * host paths are compared after lexical normalisation ({@code ..}, {@code .}, duplicate and trailing slashes).
+ */
+public final class Scorer {
+    private static final int MAX_VALUE = 256;
+    private static final int MAX_SIGNALS = 64;
+    private static final Pattern BASE64_TOKEN = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
+    private static final Pattern ENV_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)|\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}|\\$([A-Za-z_][A-Za-z0-9_]*)");
+
+    private final RuleSet rules;
+    private final List<Compiled> imageRules = new ArrayList<>();
+    private final List<Compiled> commandRules = new ArrayList<>();
+    private final List<Allow> allowlists = new ArrayList<>();
+    private final Set<String> capabilities = new LinkedHashSet<>();
+
+    private record Compiled(RuleSet.PatternRule rule, Pattern pattern) {}
+
+    private record Allow(RuleSet.AllowlistEntry entry, Pattern namespace, Pattern actor, Pattern image) {}
+
+    /** A signal with the container image it came from (null for pod-level signals). */
+    private record Found(Signal signal, String repository, String qualified, int template) {}
+
+    public Scorer(RuleSet rules) {
+        this.rules = rules;
+        for (RuleSet.PatternRule r : rules.imageRules()) {
+            imageRules.add(new Compiled(r, Pattern.compile(r.pattern())));
+        }
+        for (RuleSet.PatternRule r : rules.commandRules()) {
+            commandRules.add(new Compiled(r, Pattern.compile(r.pattern())));
+        }
+        for (RuleSet.AllowlistEntry a : rules.allowlists()) {
+            allowlists.add(new Allow(a, compileOrNull(a.namespace()), compileOrNull(a.actor()), compileOrNull(a.image())));
+        }
+        for (String c : rules.dangerousCapabilities()) {
+            capabilities.add(RuleSetLoader.normalizeCapability(c));
+        }
+    }
+
+    public RuleSet rules() {
+        return rules;
+    }
+
+    public ScoredEvent score(WorkloadEvent e, EventRole role) {
+        List<Found> found = new ArrayList<>();
+        List<PodTemplate> templates = e.templates() == null ? List.of() : e.templates();
+        for (int t = 0; t < templates.size(); t++) {
+            evaluate(templates.get(t), t, found);
+        }
+        String allowlistedBy = null;
+        List<Signal> kept = new ArrayList<>();
+        Allow whole = null;
+        List<Allow> imageAllows = new ArrayList<>();
+        for (Allow a : allowlists) {
+            if (scopeMatches(a, e)) {
+                if (a.image() == null) {
+                    whole = a;
+                    break;
+                }
+                imageAllows.add(a);
+            }
+        }
+        if (whole != null) {
+            allowlistedBy = whole.entry().id();
+        } else {
+            for (Found f : found) {
+                String by = silencedBy(f, templates, imageAllows);
+                if (by == null) {
+                    kept.add(f.signal());
+                } else {
+                    allowlistedBy = by;
+                }
+            }
+        }
+        if (kept.size() > MAX_SIGNALS) {
+            kept = new ArrayList<>(kept.subList(0, MAX_SIGNALS));
+        }
+        int score = total(kept);
+        Severity severity = severity(score);
+        boolean alertable;
+        switch (role) {
+            case SPAWN:
+                alertable = false;
+                break;
+            case ATTEMPT:
+                alertable = whole == null && (score >= rules.alertThreshold() || (templates.isEmpty() && isBatch(e)));
+                if (alertable && score < rules.alertThreshold()) {
+                    severity = Severity.LOW;
+                }
+                break;
+            case WORKLOAD:
+            default:
+                if (e.bodiless()) {
+                    alertable = whole == null && isBatch(e);
+                    severity = Severity.LOW;
+                } else {
+                    alertable = score >= rules.alertThreshold();
+                }
+        }
+        return new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+    }
+
+    private static boolean isBatch(WorkloadEvent e) {
+        return "cronjobs".equals(e.resource()) || "jobs".equals(e.resource());
+    }
+
+    /** The score of a set of signals: per signal id, the highest weight among its fired rules. */
+    public static int total(List<Signal> signals) {
+        Map<String, Integer> best = new HashMap<>();
+        for (Signal s : signals) {
+            best.merge(s.id(), s.weight(), Math::max);
+        }
+        int sum = 0;
+        for (int w : best.values()) {
+            sum += w;
+        }
+        return sum;
+    }
+
+    public Severity severity(int score) {
+        Map<String, Integer> t = rules.severityThresholds();
+        if (score >= t.get("critical")) {
+            return Severity.CRITICAL;
+        }
+        if (score >= t.get("high")) {
+            return Severity.HIGH;
+        }
+        if (score >= t.get("medium")) {
+            return Severity.MEDIUM;
+        }
+        if (score >= t.get("low")) {
+            return Severity.LOW;
+        }
+        return Severity.INFO;
+    }
+
+    private void evaluate(PodTemplate t, int index, List<Found> out) {
+        String base = t.path();
+        Map<String, Integer> w = rules.weights();
+        if (Boolean.TRUE.equals(t.hostNetwork())) {
+            pod(out, index, Signals.HOST_NETWORK, w, base + ".hostNetwork", "true");
+        }
+        if (Boolean.TRUE.equals(t.hostPID())) {
+            pod(out, index, Signals.HOST_PID, w, base + ".hostPID", "true");
+        }
+        if (Boolean.TRUE.equals(t.hostIPC())) {
+            pod(out, index, Signals.HOST_IPC, w, base + ".hostIPC", "true");
+        }
+        if (Long.valueOf(0).equals(t.runAsUser())) {
+            pod(out, index, Signals.RUN_AS_ROOT, w, base + ".securityContext.runAsUser", "0");
+        }
+        for (VolumeSpec v : t.volumes()) {
+            if (v.hostPath() == null) {
+                continue;
+            }
+            String path = v.path() + ".hostPath.path";
+            pod(out, index, Signals.HOSTPATH_VOLUME, w, path, v.hostPath());
+            String norm = HostPaths.normalize(v.hostPath());
+            if (norm == null || norm.isEmpty()) {
+                continue;
+            }
+            for (RuleSet.SensitivePath sp : rules.sensitivePaths()) {
+                boolean hit = sp.exact() ? norm.equals(sp.path()) : HostPaths.isAtOrUnder(norm, sp.path());
+                if (hit) {
+                    String value = norm.equals(v.hostPath()) ? v.hostPath() : v.hostPath() + " (normalised: " + norm + ")";
+                    pod(out, index, Signals.SENSITIVE_MOUNT, w, path, value);
+                    break;
+                }
+            }
+        }
+        for (ContainerSpec c : t.containers()) {
+            ImageReference img = ImageReference.parse(c.image());
+            String repo = img.repository();
+            if (c.image() != null) {
+                for (Compiled r : imageRules) {
+                    if (r.pattern().matcher(repo).find()) {
+                        container(out, index, img, new Signal(Signals.SUSPICIOUS_IMAGE, r.rule().rule(), r.rule().weight(), c.path() + ".image", bound(c.image())));
+                    }
+                }
+            }
+            if (Boolean.TRUE.equals(c.privileged())) {
+                containerFlat(out, index, img, Signals.PRIVILEGED, c.path() + ".securityContext.privileged", "true");
+            }
+            if (Boolean.TRUE.equals(c.allowPrivilegeEscalation())) {
+                containerFlat(out, index, img, Signals.PRIVILEGE_ESCALATION, c.path() + ".securityContext.allowPrivilegeEscalation", "true");
+            }
+            if (Long.valueOf(0).equals(c.runAsUser())) {
+                containerFlat(out, index, img, Signals.RUN_AS_ROOT, c.path() + ".securityContext.runAsUser", "0");
+            }
+            List<String> caps = c.capabilitiesAdd() == null ? List.of() : c.capabilitiesAdd();
+            for (int i = 0; i < caps.size(); i++) {
+                String cap = RuleSetLoader.normalizeCapability(caps.get(i));
+                if (capabilities.contains(cap)) {
+                    containerFlat(out, index, img, Signals.ADDED_CAPABILITY, c.path() + ".securityContext.capabilities.add[" + i + "]", caps.get(i));
+                }
+            }
+            commands(out, index, img, c);
+        }
+    }
+
+    private void commands(List<Found> out, int index, ImageReference img, ContainerSpec c) {
+        List<String> parts = new ArrayList<>();
+        if (c.command() != null) {
+            parts.addAll(c.command());
+        }
+        if (c.args() != null) {
+            parts.addAll(c.args());
+        }
+        if (parts.isEmpty() || commandRules.isEmpty()) {
+            return;
+        }
+        String joined = String.join(" ", parts);
+        String path = c.path() + ".command+args";
+        Set<String> seenRules = new LinkedHashSet<>();
+        matchCommand(out, index, img, joined, path, seenRules);
+        String expanded = expandEnv(joined, c.env());
+        if (!expanded.equals(joined)) {
+            matchCommand(out, index, img, expanded, path + " (env-expanded)", seenRules);
+        }
+        for (String text : new String[] {joined, expanded}) {
+            Matcher m = BASE64_TOKEN.matcher(text);
+            int decodedCount = 0;
+            while (m.find() && decodedCount < 8) {
+                String decoded = decodeBase64Text(m.group());
+                if (decoded != null) {
+                    decodedCount++;
+                    matchCommand(out, index, img, decoded, path + " (base64-decoded)", seenRules);
+                }
+            }
+            if (expanded.equals(joined)) {
+                break;
+            }
+        }
+    }
+
+    private void matchCommand(List<Found> out, int index, ImageReference img, String text, String path, Set<String> seenRules) {
+        for (Compiled r : commandRules) {
+            if (seenRules.contains(r.rule().rule())) {
+                continue;
+            }
+            if (r.pattern().matcher(text).find()) {
+                seenRules.add(r.rule().rule());
+                container(out, index, img, new Signal(Signals.SHELL_COMMAND, r.rule().rule(), r.rule().weight(), path, bound(text)));
+            }
+        }
+    }
+
+    /** Expands {@code $(VAR)} (kubelet), {@code ${VAR}} and {@code $VAR} (shell) from literal env values. */
+    static String expandEnv(String text, List<EnvVarSpec> env) {
+        if (env == null || env.isEmpty() || text.indexOf('$') < 0) {
+            return text;
+        }
+        Map<String, String> values = new HashMap<>();
+        for (EnvVarSpec v : env) {
+            if (v.name() != null && v.value() != null) {
+                values.put(v.name(), v.value());
+            }
+        }
+        Matcher m = ENV_REF.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        int last = 0;
+        while (m.find()) {
+            String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+            String v = values.get(name);
+            sb.append(text, last, m.start()).append(v != null ? v : m.group());
+            last = m.end();
+        }
+        sb.append(text, last, text.length());
+        return sb.toString();
+    }
+
+    /** Decodes a base64 token and returns it when it is mostly printable text, else null. */
+    static String decodeBase64Text(String token) {
+        byte[] raw;
+        try {
+            String t = token;
+            int pad = t.length() % 4;
+            if (pad == 1) {
+                t = t.substring(0, t.length() - 1);
+            } else if (pad > 1 && !t.endsWith("=")) {
+                t = t + "==".substring(0, 4 - pad);
+            }
+            raw = Base64.getDecoder().decode(t);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (raw.length < 8) {
+            return null;
+        }
+        int printable = 0;
+        for (byte b : raw) {
+            if ((b >= 0x20 && b < 0x7f) || b == '\n' || b == '\t' || b == '\r') {
+                printable++;
+            }
+        }
+        return printable * 10 >= raw.length * 9 ? new String(raw, StandardCharsets.UTF_8) : null;
+    }
+
+    private void pod(List<Found> out, int template, String id, Map<String, Integer> w, String path, String value) {
+        int weight = w.getOrDefault(id, 0);
+        if (weight > 0) {
+            out.add(new Found(new Signal(id, id, weight, path, bound(value)), null, null, template));
+        }
+    }
+
+    private void containerFlat(List<Found> out, int template, ImageReference img, String id, String path, String value) {
+        int weight = rules.weights().getOrDefault(id, 0);
+        if (weight > 0) {
+            container(out, template, img, new Signal(id, id, weight, path, bound(value)));
+        }
+    }
+
+    private static void container(List<Found> out, int template, ImageReference img, Signal s) {
+        if (s.weight() > 0) {
+            out.add(new Found(s, img.repository(), img.qualified(), template));
+        }
+    }
+
+    private boolean scopeMatches(Allow a, WorkloadEvent e) {
+        if (a.namespace() != null && (e.namespace() == null || !a.namespace().matcher(e.namespace()).find())) {
+            return false;
+        }
+        return a.actor() == null || (e.username() != null && a.actor().matcher(e.username()).find());
+    }
+
+    /** The allowlist entry that silences this signal, or null. */
+    private static String silencedBy(Found f, List<PodTemplate> templates, List<Allow> imageAllows) {
+        for (Allow a : imageAllows) {
+            if (f.repository() != null) {
+                if (imageMatches(a, f.repository(), f.qualified())) {
+                    return a.entry().id();
+                }
+            } else if (allContainersMatch(a, templates.get(f.template()))) {
+                return a.entry().id();
+            }
+        }
+        return null;
+    }
+
+    private static boolean allContainersMatch(Allow a, PodTemplate t) {
+        if (t.containers().isEmpty()) {
+            return false;
+        }
+        for (ContainerSpec c : t.containers()) {
+            ImageReference img = ImageReference.parse(c.image());
+            if (c.image() == null || !imageMatches(a, img.repository(), img.qualified())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean imageMatches(Allow a, String repository, String qualified) {
+        return a.image().matcher(repository).find() || a.image().matcher(qualified).find();
+    }
+
+    private static Pattern compileOrNull(String p) {
+        return p == null ? null : Pattern.compile(p);
+    }
+
+    static String bound(String v) {
+        if (v == null) {
+            return null;
+        }
+        return v.length() <= MAX_VALUE ? v : v.substring(0, MAX_VALUE) + "...(" + v.length() + " chars)";
+    }
+}

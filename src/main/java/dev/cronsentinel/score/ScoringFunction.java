@@ -1,0 +1,134 @@
+package dev.cronsentinel.score;
+
+import dev.cronsentinel.config.DecoderConfig;
+import dev.cronsentinel.config.ScoringConfig;
+import dev.cronsentinel.ingest.EventClassifier;
+import dev.cronsentinel.model.EventRole;
+import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.model.Severity;
+import dev.cronsentinel.model.WorkloadEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Scores each workload event, keyed by (actor, namespace). The rules are evaluated by the pure
+ * {@link Scorer}; this function adds what needs the key's memory.
+ *
+ * <p>State: {@code seen-audit-ids}, audit ID to the event time at which it may be forgotten. A re-delivered
+ * event (webhook retry, at-least-once replay, both stages of a request that lost its stage field) is scored
+ * once. Exit: an event-time timer, coalesced to the minute, removes expired ids and the key's state ends
+ * empty; a TTL of twice the window is only a backstop for keys whose watermark never advances.
+ *
+ * <p>Metrics (group {@code cronsentinel}): {@code eventsScored}, {@code duplicatesDropped},
+ * {@code alerts_<severity>}.
+ */
+public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent, ScoredEvent> {
+    private static final long serialVersionUID = 1L;
+    private static final long TIMER_GRANULARITY_MS = 60_000;
+
+    static final String SEEN_STATE = "seen-audit-ids";
+
+    private final RuleSet rules;
+    private final DecoderConfig decoderConfig;
+    private final long dedupeMillis;
+
+    private transient Scorer scorer;
+    private transient EventClassifier classifier;
+    private transient MapState<String, Long> seen;
+    private transient Counter scored;
+    private transient Counter duplicates;
+    private transient Map<Severity, Counter> alertsBySeverity;
+
+    public ScoringFunction(RuleSet rules, DecoderConfig decoderConfig, ScoringConfig scoringConfig) {
+        this.rules = rules;
+        this.decoderConfig = decoderConfig;
+        this.dedupeMillis = scoringConfig.dedupeWindow().toMillis();
+    }
+
+    /** The descriptor of the dedupe state, shared with tests that inspect it. */
+    static MapStateDescriptor<String, Long> seenDescriptor(long dedupeMillis) {
+        MapStateDescriptor<String, Long> d = new MapStateDescriptor<>(SEEN_STATE, Types.STRING, Types.LONG);
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * dedupeMillis))
+                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
+                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
+                .build());
+        return d;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        scorer = new Scorer(rules);
+        classifier = new EventClassifier(decoderConfig);
+        seen = getRuntimeContext().getMapState(seenDescriptor(dedupeMillis));
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        scored = group.counter("eventsScored");
+        duplicates = group.counter("duplicatesDropped");
+        alertsBySeverity = new EnumMap<>(Severity.class);
+        for (Severity s : Severity.values()) {
+            alertsBySeverity.put(s, group.counter("alerts_" + s));
+        }
+    }
+
+    @Override
+    public void processElement(WorkloadEvent e, Context ctx, Collector<ScoredEvent> out) throws Exception {
+        String auditId = e.auditId();
+        if (auditId != null) {
+            if (seen.contains(auditId)) {
+                duplicates.inc();
+                return;
+            }
+            long forgetAt = e.eventTime() + dedupeMillis;
+            seen.put(auditId, forgetAt);
+            ctx.timerService().registerEventTimeTimer(roundUp(forgetAt));
+        }
+        EventRole role = classifier.classify(e);
+        if (role == null) {
+            // The decoder already drops these; kept as a guard for events built elsewhere.
+            return;
+        }
+        ScoredEvent s = scorer.score(e, role);
+        scored.inc();
+        if (s.alertable()) {
+            alertsBySeverity.get(s.severity()).inc();
+        }
+        out.collect(s);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<ScoredEvent> out) throws Exception {
+        List<String> expired = new ArrayList<>();
+        boolean anyLeft = false;
+        Iterator<Map.Entry<String, Long>> it = seen.iterator();
+        while (it.hasNext()) {
+            Map.Entry<String, Long> entry = it.next();
+            if (entry.getValue() <= timestamp) {
+                expired.add(entry.getKey());
+            } else {
+                anyLeft = true;
+            }
+        }
+        for (String id : expired) {
+            seen.remove(id);
+        }
+        if (!anyLeft) {
+            seen.clear();
+        }
+    }
+
+    private static long roundUp(long t) {
+        return (t / TIMER_GRANULARITY_MS + 1) * TIMER_GRANULARITY_MS;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.cronsentinel.score;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.testing.TestData;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Precision and recall of the default profile against the two published seed queries, on a labeled corpus
+ * ({@code fixtures/eval/}, written by {@code samples/make_eval_corpus.py}). The seed queries are evaluated
+ * by their literal reference, {@code shared/oracle/seed_queries.py}, run as a child process.
+ */
+class DetectionQualityTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Quality(String profile, int tp, int fp, int fn) {
+        double precision() {
+            return tp + fp == 0 ? 0 : (double) tp / (tp + fp);
+        }
+
+        double recall() {
+            return tp + fn == 0 ? 0 : (double) tp / (tp + fn);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%-8s precision %.3f  recall %.3f  (tp %d, fp %d, fn %d)", profile, precision(), recall(), tp, fp, fn);
+        }
+    }
+
+    static Quality quality(String profile, Set<String> alerted, Map<String, Boolean> labels) {
+        int tp = 0, fp = 0, fn = 0;
+        for (Map.Entry<String, Boolean> l : labels.entrySet()) {
+            boolean a = alerted.contains(l.getKey());
+            if (a && l.getValue()) {
+                tp++;
+            } else if (a) {
+                fp++;
+            } else if (l.getValue()) {
+                fn++;
+            }
+        }
+        return new Quality(profile, tp, fp, fn);
+    }
+
+    static Set<String> oracle(String profile, Path corpus) throws IOException, InterruptedException {
+        Path script = TestData.shared().resolve("oracle/seed_queries.py");
+        Process p = new ProcessBuilder("python3", script.toString(), "--profile", profile, corpus.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("oracle finished").isTrue();
+        assertThat(p.exitValue()).as("oracle exit status (python3 is required)").isZero();
+        Set<String> ids = new HashSet<>();
+        for (String line : new String(out, StandardCharsets.UTF_8).split("\n")) {
+            if (!line.isBlank()) {
+                ids.add(JSON.readTree(line).get("auditID").asText());
+            }
+        }
+        return ids;
+    }
+
+    @Test
+    void defaultProfileBeatsBothSeedQueriesOnPrecisionAndRecall() throws Exception {
+        Path corpus = TestData.resource("fixtures/eval/labeled.jsonl");
+        JsonNode labelsJson = JSON.readTree(TestData.resource("fixtures/eval/labels.json").toFile());
+        Map<String, Boolean> labels = new TreeMap<>();
+        Iterator<Map.Entry<String, JsonNode>> it = labelsJson.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            labels.put(e.getKey(), e.getValue().get("malicious").asBoolean());
+        }
+
+        TestData.Decoded d = TestData.decodeFile(corpus);
+        assertThat(d.deadLetters).isEmpty();
+        Set<String> ours = new HashSet<>();
+        List<String> misses = new ArrayList<>();
+        for (WorkloadEvent e : d.events) {
+            ScoredEvent s = TestData.defaultScorer().score(e, TestData.classifier().classify(e));
+            if (s.alertable()) {
+                ours.add(e.auditId());
+            }
+        }
+        Quality def = quality("default", ours, labels);
+        Quality splunk = quality("splunk", oracle("splunk", corpus), labels);
+        Quality sumo = quality("sumo", oracle("sumo", corpus), labels);
+        System.out.println("Detection quality on " + labels.size() + " labeled events:\n  " + def + "\n  " + splunk + "\n  " + sumo);
+
+        assertThat(def.precision()).isGreaterThan(splunk.precision()).isGreaterThan(sumo.precision());
+        assertThat(def.recall()).isGreaterThan(splunk.recall()).isGreaterThan(sumo.recall());
+        // Absolute floors, so a regression in the default rules cannot hide behind weak baselines.
+        assertThat(def.precision()).isGreaterThanOrEqualTo(0.95);
+        assertThat(def.recall()).isGreaterThanOrEqualTo(0.95);
+    }
+}

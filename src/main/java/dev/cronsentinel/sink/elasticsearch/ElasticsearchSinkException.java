@@ -23,6 +23,32 @@ public class ElasticsearchSinkException extends RuntimeException {
         return retryable;
     }
 
+    /**
+     * What a failed request comes to: an {@code ElasticsearchSinkException} as it is, a certificate the JVM does not
+     * trust (or that does not match the address) as fatal, since no retry changes it, and any other transport
+     * error (connection refused or reset, timeout, a handshake cut short by a restarting node) as retryable.
+     */
+    static ElasticsearchSinkException classify(Throwable err) {
+        Throwable cause = err;
+        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ElasticsearchSinkException) {
+            return (ElasticsearchSinkException) cause;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof java.security.cert.CertificateException
+                    || t instanceof java.security.cert.CertPathValidatorException
+                    || t instanceof javax.net.ssl.SSLPeerUnverifiedException) {
+                return new ElasticsearchSinkException("TLS: the node's certificate is not trusted or does not match its "
+                        + "address (" + t.getMessage() + "); set " + ElasticsearchSinkConfig.PREFIX
+                        + "tls.ca-file to the CA that signed it", false, cause);
+            }
+        }
+        return new ElasticsearchSinkException(cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), true, cause);
+    }
+
     /** The exception for a whole-request failure with this HTTP status. */
     static ElasticsearchSinkException forStatus(String call, int status, byte[] body) {
         String key = ElasticsearchSinkConfig.PREFIX;

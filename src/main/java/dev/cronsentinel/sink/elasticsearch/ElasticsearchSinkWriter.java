@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -308,16 +307,7 @@ final class ElasticsearchSinkWriter<T> extends AsyncSinkWriter<T, BulkAction> {
     }
 
     private static ElasticsearchSinkException asSinkException(Throwable err) {
-        Throwable cause = err;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof ElasticsearchSinkException) {
-            return (ElasticsearchSinkException) cause;
-        }
-        // Connection refused or reset, timeouts, TLS handshakes against a restarting node: all transient.
-        return new ElasticsearchSinkException(cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), true, cause);
+        return ElasticsearchSinkException.classify(err);
     }
 
     private static String rootMessage(Throwable err) {

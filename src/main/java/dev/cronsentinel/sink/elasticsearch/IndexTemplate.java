@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A composable index template shipped as a JSON resource and installed at start when it is missing or older than
@@ -63,7 +62,10 @@ final class IndexTemplate {
         return body;
     }
 
-    /** Completes once the template is in place; fails with an {@link ElasticsearchSinkException}. */
+    /**
+     * Completes once the template is in place; fails with an {@link ElasticsearchSinkException} for an HTTP error
+     * status, or with the transport error.
+     */
     CompletableFuture<Void> ensure(ElasticsearchHttpClient client) {
         String path = "/_index_template/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
         return client.send("GET", path, null, null)
@@ -79,13 +81,6 @@ final class IndexTemplate {
                             throw ElasticsearchSinkException.forStatus("PUT " + path, put.status(), put.body());
                         }
                     });
-                })
-                .exceptionally(err -> {
-                    Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
-                    if (cause instanceof ElasticsearchSinkException) {
-                        throw (ElasticsearchSinkException) cause;
-                    }
-                    throw new ElasticsearchSinkException("installing index template " + name + " failed: " + cause, true, cause);
                 });
     }
 

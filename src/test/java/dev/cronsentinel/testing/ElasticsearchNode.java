@@ -207,14 +207,20 @@ public final class ElasticsearchNode implements AutoCloseable {
         }
     }
 
-    /** Makes every write visible to search, then counts the index's documents. */
+    /** Makes every write visible to search, then counts the index's documents (0 while it does not exist). */
     public long count(String index) {
+        if (!indexExists(index)) {
+            return 0;
+        }
         json("POST", "/" + index + "/_refresh", null);
         return json("GET", "/" + index + "/_count", null).path("count").asLong();
     }
 
-    /** Every document of a small index: {@code _id} to {@code _source}. */
+    /** Every document of a small index, by {@code _id} (the search hit, with {@code _source}); empty while it does not exist. */
     public Map<String, JsonNode> documents(String index) {
+        if (!indexExists(index)) {
+            return Map.of();
+        }
         json("POST", "/" + index + "/_refresh", null);
         JsonNode hits = json("POST", "/" + index + "/_search", "{\"size\":10000,\"query\":{\"match_all\":{}}}")
                 .path("hits").path("hits");

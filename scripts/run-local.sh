@@ -19,7 +19,7 @@ fi
 cd "$(dirname "$0")/.."
 input="${input:-$PWD/samples/audit.log}"
 
-mvn -q -B -DskipTests compile dependency:build-classpath \
+mvn -q -B -Dstyle.color=never -DskipTests compile dependency:build-classpath \
   -Dmdep.includeScope=compile -Dmdep.outputFile=target/local-classpath.txt >&2
 
 opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \

@@ -3,13 +3,17 @@ package dev.cronsentinel;
 import dev.cronsentinel.config.ConfigException;
 import dev.cronsentinel.config.ConfigSource;
 import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.config.KafkaSinkConfig;
 import dev.cronsentinel.ingest.AuditLogFileFormat;
+import dev.cronsentinel.ingest.KafkaAuditSourceFactory;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.sink.JsonLinesSink;
+import dev.cronsentinel.sink.KafkaAlertSinkFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -26,6 +30,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  */
 public final class CronSentinelJob {
     public static final String UID_FILE_SOURCE = "audit-file-source";
+    static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
 
     private CronSentinelJob() {}
 
@@ -34,6 +39,7 @@ public final class CronSentinelJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
             config = loadConfig(args);
+            ensureCheckpointing(env, config);
             Topology.build(env, source(env, config), sinks(config), config);
         } catch (ConfigException e) {
             // One clear line naming the key or file; no stack trace for a configuration mistake.
@@ -71,6 +77,26 @@ public final class CronSentinelJob {
         return config;
     }
 
+    /**
+     * Exactly-once Kafka output commits its transactions on completed checkpoints, so it needs checkpointing.
+     * A cluster's own {@code execution.checkpointing.interval} is kept and checked against the transaction
+     * timeout; where nothing enabled checkpointing (a local run), it is enabled here at
+     * {@link #DEFAULT_CHECKPOINT_INTERVAL}, which is also how often alerts become visible to consumers.
+     */
+    static void ensureCheckpointing(StreamExecutionEnvironment env, JobConfig config) {
+        KafkaSinkConfig kafka = config.kafkaOutput();
+        if (kafka == null || kafka.delivery() != KafkaSinkConfig.Delivery.EXACTLY_ONCE) {
+            return;
+        }
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            System.err.println("cronsentinel: exactly-once Kafka output needs checkpointing; enabling it every "
+                    + DEFAULT_CHECKPOINT_INTERVAL.toSeconds() + "s (set execution.checkpointing.interval in Flink's "
+                    + "configuration to choose)");
+            env.enableCheckpointing(DEFAULT_CHECKPOINT_INTERVAL.toMillis());
+        }
+        kafka.checkAgainstCheckpointing(Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()));
+    }
+
     static DataStream<RawAuditRecord> source(StreamExecutionEnvironment env, JobConfig config) {
         switch (config.inputType()) {
             case "file":
@@ -82,6 +108,8 @@ public final class CronSentinelJob {
                         .build();
                 return env.fromSource(files, WatermarkStrategy.noWatermarks(), "audit log files")
                         .uid(UID_FILE_SOURCE);
+            case "kafka":
+                return KafkaAuditSourceFactory.stream(env, config.kafkaInput(), config.decoder().maxRecordBytes());
             default:
                 throw new ConfigException("config key 'input.type': '" + config.inputType() + "' is not available in this build");
         }
@@ -96,6 +124,9 @@ public final class CronSentinelJob {
             case "file":
                 alerts = JsonLinesSink.alerts(config.outputPath());
                 break;
+            case "kafka":
+                alerts = KafkaAlertSinkFactory.alerts(config.kafkaOutput());
+                break;
             default:
                 throw new ConfigException("config key 'output.type': '" + config.outputType() + "' is not available in this build");
         }
@@ -108,9 +139,15 @@ public final class CronSentinelJob {
             case "file":
                 dead = JsonLinesSink.deadLetters(config.deadLetterPath());
                 break;
+            case "kafka":
+                dead = KafkaAlertSinkFactory.deadLetters(config.kafkaOutput());
+                break;
             default:
                 throw new ConfigException("config key 'dead-letters.type': '" + config.deadLetterType() + "' is not available in this build");
         }
-        return new Topology.Sinks(alerts, dead, 1);
+        // Console and file sinks write one stream, so they run at parallelism 1. Kafka sinks keep the job's
+        // parallelism, which chains them to the decoder and keeps each source partition's output in order.
+        boolean allKafka = config.outputType().equals("kafka") && config.deadLetterType().equals("kafka");
+        return new Topology.Sinks(alerts, dead, allKafka ? 0 : 1);
     }
 }

@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param outputPath the alert file for {@code file} output
  * @param deadLetterType where dead letters go: {@code stderr}, {@code stdout}, {@code file}, {@code kafka}
  * @param deadLetterPath the dead-letter file for {@code file}
+ * @param correlation windows and bounds of the CronJob -> Job -> Pod correlation (keys under {@code correlation.})
+ * @param kafkaInput the Kafka source ({@code input.kafka.*}) when {@code input.type} is {@code kafka}, else null
+ * @param kafkaOutput the Kafka sinks ({@code output.kafka.*}) when alerts or dead letters go to Kafka, else null
  */
 public record JobConfig(
         String profile,
@@ -31,7 +34,10 @@ public record JobConfig(
         String deadLetterPath,
         DecoderConfig decoder,
         ScoringConfig scoring,
-        EventTimeConfig eventTime) implements Serializable {
+        EventTimeConfig eventTime,
+        CorrelationConfig correlation,
+        KafkaSourceConfig kafkaInput,
+        KafkaSinkConfig kafkaOutput) implements Serializable {
 
     public static final List<String> PROFILES = List.of("default", "splunk", "sumo");
     public static final List<String> INPUTS = List.of("file", "kafka");
@@ -61,8 +67,23 @@ public record JobConfig(
         if (dlq.equals("file") && dlqPath == null) {
             throw ConfigException.forKey("dead-letters.file.path", "is required when dead-letters.type is file");
         }
+        // A Kafka section is validated only when Kafka is used; otherwise its keys are set aside, so one config
+        // file can carry both the local and the production settings.
+        KafkaSourceConfig kafkaInput = null;
+        if (input.equals("kafka")) {
+            kafkaInput = KafkaSourceConfig.from(c);
+        } else {
+            c.withPrefix(KafkaSourceConfig.PREFIX);
+        }
+        KafkaSinkConfig kafkaOutput = null;
+        if (output.equals("kafka") || dlq.equals("kafka")) {
+            kafkaOutput = KafkaSinkConfig.from(c);
+        } else {
+            c.withPrefix(KafkaSinkConfig.PREFIX);
+        }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
-                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c));
+                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c),
+                kafkaInput, kafkaOutput);
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

@@ -1,5 +1,6 @@
 package dev.cronsentinel.sink.elasticsearch;
 
+import dev.cronsentinel.config.ElasticsearchSinkConfig;
 import dev.cronsentinel.config.Secrets;
 import dev.cronsentinel.model.DeadLetter;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.cronsentinel.sink.elasticsearch;
 
 import dev.cronsentinel.config.ConfigException;
+import dev.cronsentinel.config.ElasticsearchSinkConfig;
 import dev.cronsentinel.config.Secrets;
 import java.io.IOException;
 import java.io.InputStream;

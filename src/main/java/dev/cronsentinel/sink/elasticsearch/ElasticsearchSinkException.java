@@ -1,5 +1,7 @@
 package dev.cronsentinel.sink.elasticsearch;
 
+import dev.cronsentinel.config.ElasticsearchSinkConfig;
+
 /**
  * A failed Elasticsearch request. {@link #retryable()} tells the writer whether to pause and send again
  * (overload, a node down or restarting) or to fail the job (credentials refused, a request the cluster will never

@@ -11,9 +11,9 @@ import dev.cronsentinel.model.Severity;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 class EcsAlertDocumentTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();

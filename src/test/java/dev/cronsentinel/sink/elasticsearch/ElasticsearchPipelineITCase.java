@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cronsentinel.Topology;
+import dev.cronsentinel.config.ElasticsearchSinkConfig;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;

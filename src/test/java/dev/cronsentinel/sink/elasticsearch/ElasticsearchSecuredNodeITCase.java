@@ -3,6 +3,7 @@ package dev.cronsentinel.sink.elasticsearch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cronsentinel.config.ElasticsearchSinkConfig;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.testing.ElasticsearchNode;
 import dev.cronsentinel.testing.Pipelines;

@@ -1,6 +1,7 @@
 package dev.cronsentinel.sink.elasticsearch;
 
 import dev.cronsentinel.config.ConfigSource;
+import dev.cronsentinel.config.ElasticsearchSinkConfig;
 import dev.cronsentinel.testing.ElasticsearchNode;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

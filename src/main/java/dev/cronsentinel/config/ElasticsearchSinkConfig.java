@@ -1,8 +1,5 @@
-package dev.cronsentinel.sink.elasticsearch;
+package dev.cronsentinel.config;
 
-import dev.cronsentinel.config.ConfigException;
-import dev.cronsentinel.config.ConfigSource;
-import dev.cronsentinel.config.Secrets;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -27,7 +24,7 @@ import java.util.Locale;
  * @param index the index alerts are written to. A plain index, not a data stream: data streams accept only
  *     {@code op_type=create}, so an escalation could not overwrite its own document as more spawns arrive
  * @param installTemplate install or upgrade the index templates at start when they are missing or older
- * @param deadLetterIndex where {@link ElasticsearchDeadLetterIndex} and {@link ElasticsearchSink#forDeadLetters}
+ * @param deadLetterIndex where {@code ElasticsearchDeadLetterIndex} and {@code ElasticsearchSink.forDeadLetters}
  *     write rejected documents and decode failures
  * @param bulkMaxActions most actions in one {@code _bulk} request
  * @param bulkMaxBytes most bytes in one {@code _bulk} request; keep it under the node's
@@ -71,7 +68,7 @@ public record ElasticsearchSinkConfig(
     public static final String DEFAULT_INDEX = "cronsentinel-alerts";
     public static final String DEFAULT_DEAD_LETTER_INDEX = "cronsentinel-dead-letters";
     /** Room for one action line ({@code _index}, a 512-byte {@code _id}, version) next to a document. */
-    static final long ACTION_LINE_RESERVE = 1024;
+    public static final long ACTION_LINE_RESERVE = 1024;
 
     public ElasticsearchSinkConfig {
         endpoints = List.copyOf(endpoints);

@@ -1,11 +1,8 @@
-package dev.cronsentinel.sink.elasticsearch;
+package dev.cronsentinel.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cronsentinel.config.ConfigException;
-import dev.cronsentinel.config.ConfigSource;
-import dev.cronsentinel.config.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -19,8 +19,8 @@ import java.util.Locale;
  * travels inside the serialized job graph or shows up in a log line. {@link #from} checks the reference syntax
  * up front; a caller that wants to fail before submission can also call {@code authorizationHeader} once.
  *
- * @param endpoints base URLs of the nodes, e.g. {@code https://es-1:9200}; requests rotate over them and move on
- *     after a connection failure
+ * @param endpoints base URLs of the nodes, e.g. {@code https://es-1:9200}; requests go to one of them and move on
+ *     to the next after a connection failure
  * @param index the index alerts are written to. A plain index, not a data stream: data streams accept only
  *     {@code op_type=create}, so an escalation could not overwrite its own document as more spawns arrive
  * @param installTemplate install or upgrade the index templates at start when they are missing or older

@@ -37,10 +37,6 @@ final class BackoffRateLimitingStrategy implements RateLimitingStrategy {
         }
     }
 
-    boolean paused() {
-        return paused;
-    }
-
     @Override
     public void registerInFlightRequest(RequestInfo requestInfo) {
         delegate.registerInFlightRequest(requestInfo);

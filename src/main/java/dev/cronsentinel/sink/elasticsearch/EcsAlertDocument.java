@@ -198,6 +198,9 @@ public final class EcsAlertDocument {
         }
         ArrayNode signals = cs.putArray("signals");
         for (Signal s : a.signals() == null ? List.<Signal>of() : a.signals()) {
+            if (s == null) {
+                continue;
+            }
             ObjectNode n = signals.addObject();
             putIfNotNull(n, "id", s.id());
             putIfNotNull(n, "rule", s.rule());
@@ -214,6 +217,9 @@ public final class EcsAlertDocument {
         }
         ArrayNode links = cs.putArray("chain");
         for (ChainLink l : kept) {
+            if (l == null) {
+                continue;
+            }
             ObjectNode n = links.addObject();
             putIfNotNull(n, "resource", l.resource());
             putIfNotNull(n, "name", l.name());
@@ -339,7 +345,7 @@ public final class EcsAlertDocument {
         if (a.signals() != null && !a.signals().isEmpty()) {
             List<String> ids = new ArrayList<>();
             for (Signal s : a.signals()) {
-                if (!ids.contains(s.id())) {
+                if (s != null && !ids.contains(s.id())) {
                     ids.add(s.id());
                 }
             }

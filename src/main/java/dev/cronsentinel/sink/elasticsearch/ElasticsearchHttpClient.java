@@ -37,8 +37,8 @@ import javax.net.ssl.TrustManagerFactory;
  * shaded next to the job's own Jackson. {@code _bulk} NDJSON is stable across Elasticsearch 7, 8 and 9 and
  * OpenSearch, so the job keeps working when the cluster is upgraded.
  *
- * <p>Requests rotate over the configured endpoints; after a connection failure the next request goes to the next
- * endpoint. Retrying is the caller's business. The {@code Authorization} header is built once from
+ * <p>Requests go to one endpoint until a request to it fails in transport (refused, reset, timed out); the next
+ * request then goes to the next endpoint, round the list. Retrying is the caller's business. The {@code Authorization} header is built once from
  * {@link Secrets} and never appears in an exception message or log line.
  */
 final class ElasticsearchHttpClient implements AutoCloseable {

@@ -164,6 +164,21 @@ class ElasticsearchSinkITCase {
     }
 
     @Test
+    void anEndpointThatRefusesConnectionsIsPassedOver() throws Exception {
+        ElasticsearchNode es = ES.node();
+        String index = "it-failover";
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        List<Alert> alerts = List.of(AlertFixtures.workload("audit-30", "a", "10.0.0.1"), AlertFixtures.escalation("root-30", 2));
+        run(alerts, Alert.class, ElasticsearchSink.forAlerts(SinkConfigs.forNode(es, index,
+                "endpoints", "http://127.0.0.1:" + closedPort + "," + es.url())), 2);
+        assertThat(es.documents(index).keySet())
+                .containsExactlyInAnyOrderElementsOf(alerts.stream().map(Alert::alertId).toList());
+    }
+
+    @Test
     void decodeDeadLettersGoToTheDeadLetterIndexOnce() throws Exception {
         ElasticsearchNode es = ES.node();
         String index = "it-dead-sink";

@@ -19,14 +19,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.metrics.Counter;
@@ -34,6 +39,7 @@ import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Metric;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -82,38 +88,56 @@ class ElasticsearchOutageITCase {
         }
     }
 
-    @Test
-    void everyAlertArrivesOnceAfterTheNodeComesBack() throws Exception {
-        String index = "it-outage";
-        JobConfig config = Pipelines.jobConfig("input.file.paths", AttackChainExpectations.fixture().toString());
-        AttackChainExpectations expected = AttackChainExpectations.load(config);
-        List<byte[]> lines = TestData.lines(AttackChainExpectations.fixture());
-        // The second half starts with the cryptominer CronJob: its alerts can only be written after the outage.
-        long firstLateLine = expected.workloadIds.entrySet().stream().filter(e -> e.getValue().equals("analytics"))
-                .mapToLong(e -> AttackChainExpectations.lineOf(expected.auditIds.get(e.getKey()))).min().orElseThrow();
-        Set<String> lateIds = expected.workloadIds.keySet().stream()
-                .filter(id -> AttackChainExpectations.lineOf(expected.auditIds.get(id)) >= firstLateLine)
-                .collect(Collectors.toSet());
-        Set<String> earlyIds = new TreeSet<>(expected.workloadIds.keySet());
-        earlyIds.removeAll(lateIds);
-        assertThat(lateIds).hasSize(2);
-        assertThat(earlyIds).hasSize(3);
-        write(input, "part-1.log", lines.subList(0, (int) firstLateLine - 1));
+    /** The fixture split where the cryptominer CronJob starts: its alerts can only be written after the outage. */
+    private record Split(JobConfig config, List<byte[]> early, List<byte[]> late, Set<String> earlyIds, Set<String> lateIds) {
+        static Split of(JobConfig config) {
+            AttackChainExpectations expected = AttackChainExpectations.load(config);
+            List<byte[]> lines = TestData.lines(AttackChainExpectations.fixture());
+            long firstLateLine = expected.workloadIds.entrySet().stream().filter(e -> e.getValue().equals("analytics"))
+                    .mapToLong(e -> AttackChainExpectations.lineOf(expected.auditIds.get(e.getKey()))).min().orElseThrow();
+            Set<String> lateIds = expected.workloadIds.keySet().stream()
+                    .filter(id -> AttackChainExpectations.lineOf(expected.auditIds.get(id)) >= firstLateLine)
+                    .collect(Collectors.toCollection(TreeSet::new));
+            Set<String> earlyIds = new TreeSet<>(expected.workloadIds.keySet());
+            earlyIds.removeAll(lateIds);
+            assertThat(lateIds).hasSize(2);
+            assertThat(earlyIds).hasSize(3);
+            return new Split(config, lines.subList(0, (int) firstLateLine - 1), lines.subList((int) firstLateLine - 1, lines.size()),
+                    earlyIds, lateIds);
+        }
+    }
 
+    /** The topology over the watched directory, into the given index, with every emitted alert also collected. */
+    private JobClient start(Split split, String index, String name, FailOnce failure, CollectingSink<Alert> emitted,
+            CollectingSink<DeadLetter> dead) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());
         env.setParallelism(2);
         env.enableCheckpointing(500);
         FileSource<RawAuditRecord> files = FileSource
-                .forBulkFileFormat(new AuditLogFileFormat(config.decoder().maxRecordBytes()), new org.apache.flink.core.fs.Path(input.toUri()))
+                .forBulkFileFormat(new AuditLogFileFormat(split.config().decoder().maxRecordBytes()),
+                        new org.apache.flink.core.fs.Path(input.toUri()))
                 .monitorContinuously(Duration.ofMillis(200))
                 .build();
+        DataStream<RawAuditRecord> records = env.fromSource(files, WatermarkStrategy.noWatermarks(), "watched audit directory")
+                .uid("audit-files")
+                .map(failure).uid("fail-once").name("fail once on request");
+        Topology.Streams streams = Topology.build(env, records,
+                new Topology.Sinks(ElasticsearchSink.forAlerts(SinkConfigs.forNode(es, index)), dead), split.config());
+        streams.alerts().sinkTo(emitted).uid("emitted-alerts").name("emitted alerts");
+        return env.executeAsync(name);
+    }
+
+    @Test
+    void everyAlertArrivesOnceAfterTheNodeComesBack() throws Exception {
+        String index = "it-outage";
+        Split split = Split.of(Pipelines.jobConfig("input.file.paths", AttackChainExpectations.fixture().toString()));
+        Set<String> earlyIds = split.earlyIds();
+        Set<String> lateIds = split.lateIds();
+        AttackChainExpectations expected = AttackChainExpectations.load(split.config());
+        write(input, "part-1.log", split.early());
         CollectingSink<Alert> emitted = new CollectingSink<>();
         CollectingSink<DeadLetter> dead = new CollectingSink<>();
-        Topology.Streams streams = Topology.build(env,
-                env.fromSource(files, WatermarkStrategy.noWatermarks(), "watched audit directory").uid("audit-files"),
-                new Topology.Sinks(ElasticsearchSink.forAlerts(SinkConfigs.forNode(es, index)), dead), config);
-        streams.alerts().sinkTo(emitted).uid("emitted-alerts").name("emitted alerts");
-        JobClient job = env.executeAsync("elasticsearch outage");
+        JobClient job = start(split, index, "elasticsearch outage", new FailOnce(UUID.randomUUID().toString()), emitted, dead);
         JobID jobId = job.getJobID();
         try {
             // Before the outage: the first half's alerts are written.
@@ -122,7 +146,7 @@ class ElasticsearchOutageITCase {
             assertThat(distinctIds(emitted)).doesNotContainAnyElementsOf(lateIds);
 
             es.stop();
-            write(input, "part-2.log", lines.subList((int) firstLateLine - 1, lines.size()));
+            write(input, "part-2.log", split.late());
 
             // During the outage: the late alerts reach the sink, which fails to write them and retries; the job stays
             // up, and checkpoints still complete since the unwritten alerts wait in the sink's checkpointed buffer.
@@ -149,6 +173,97 @@ class ElasticsearchOutageITCase {
         assertThat(es.count(index)).isEqualTo(all.size());
         assertThat(dead.results()).isEmpty();
         assertThat(es.indexExists(index + "-dead-letters")).isFalse();
+    }
+
+    /**
+     * The job fails and restarts from its last checkpoint while the node is down. The alerts it could not write
+     * were accepted before that checkpoint, so the restarted job does not read or score their events again: they
+     * survive only as the sink's restored buffer, and they are in the index once the node is back.
+     */
+    @Test
+    void unwrittenAlertsSurviveAFailoverFromTheSinksCheckpointedBuffer() throws Exception {
+        String index = "it-outage-failover";
+        Split split = Split.of(Pipelines.jobConfig("input.file.paths", AttackChainExpectations.fixture().toString()));
+        write(input, "part-1.log", split.early());
+        CollectingSink<Alert> emitted = new CollectingSink<>();
+        CollectingSink<DeadLetter> dead = new CollectingSink<>();
+        FailOnce failure = new FailOnce(UUID.randomUUID().toString());
+        JobClient job = start(split, index, "elasticsearch outage with failover", failure, emitted, dead);
+        JobID jobId = job.getJobID();
+        try {
+            await("the first half's alerts in Elasticsearch", Duration.ofMinutes(2),
+                    () -> es.documents(index).keySet().containsAll(split.earlyIds()) && es.count(index) == distinctIds(emitted).size());
+            es.stop();
+            write(input, "part-2.log", split.late());
+            await("the late alerts emitted", Duration.ofMinutes(2), () -> distinctIds(emitted).containsAll(split.lateIds()));
+            await("the sink retrying against the stopped node", Duration.ofMinutes(2),
+                    () -> sum(jobId, "esDocumentsRetried") >= split.lateIds().size());
+            long checkpoints = sum(jobId, "numberOfCompletedCheckpoints");
+            await("checkpoints holding the unwritten alerts", Duration.ofMinutes(2),
+                    () -> sum(jobId, "numberOfCompletedCheckpoints") >= checkpoints + 2);
+
+            // One more line, which the failure injector answers by failing its task once: the job restarts.
+            failure.arm();
+            write(input, "part-3.log", split.early().subList(0, 1));
+            await("the job restarted", Duration.ofMinutes(2), () -> sum(jobId, "numRestarts") >= 1);
+            await("the restarted job running", Duration.ofMinutes(2), () -> jobStatus(job) == JobStatus.RUNNING);
+            long afterRestart = sum(jobId, "numberOfCompletedCheckpoints");
+            await("a checkpoint of the restarted job", Duration.ofMinutes(2),
+                    () -> sum(jobId, "numberOfCompletedCheckpoints") > afterRestart);
+
+            es.restart();
+            await("the late alerts in Elasticsearch", Duration.ofMinutes(2),
+                    () -> es.documents(index).keySet().containsAll(split.lateIds()));
+        } finally {
+            job.cancel().get(1, TimeUnit.MINUTES);
+        }
+        assertThat(failure.failed()).isTrue();
+        // Emitted once each: the restart did not re-read their events, so only the restored buffer can have written them.
+        assertThat(emitted.results()).filteredOn(a -> split.lateIds().contains(a.alertId())).hasSize(split.lateIds().size());
+        assertThat(es.documents(index).keySet()).isEqualTo(distinctIds(emitted));
+        assertThat(dead.results()).isEmpty();
+    }
+
+    private static JobStatus jobStatus(JobClient job) {
+        try {
+            return job.getJobStatus().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Passes records through; once armed, fails its task on the next record (once). The switch lives in a JVM-wide
+     * map, since the MiniCluster runs the job in the test JVM.
+     */
+    static final class FailOnce implements MapFunction<RawAuditRecord, RawAuditRecord> {
+        private static final long serialVersionUID = 1L;
+        private static final Map<String, AtomicInteger> STATE = new ConcurrentHashMap<>();
+        private static final int IDLE = 0;
+        private static final int ARMED = 1;
+        private static final int FIRED = 2;
+        private final String id;
+
+        FailOnce(String id) {
+            this.id = id;
+            STATE.put(id, new AtomicInteger(IDLE));
+        }
+
+        void arm() {
+            STATE.get(id).set(ARMED);
+        }
+
+        boolean failed() {
+            return STATE.get(id).get() == FIRED;
+        }
+
+        @Override
+        public RawAuditRecord map(RawAuditRecord r) {
+            if (STATE.get(id).compareAndSet(ARMED, FIRED)) {
+                throw new IllegalStateException("injected failure (test)");
+            }
+            return r;
+        }
     }
 
     private static void write(Path dir, String name, List<byte[]> lines) throws IOException {

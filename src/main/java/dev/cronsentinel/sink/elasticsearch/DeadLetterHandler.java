@@ -11,9 +11,9 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
  * the field type rejects) or that cannot be made small enough to send. A sink has no side output, so the topology
  * hands one of these to the sink instead; each writer opens its own copy.
  *
- * <p>Before calling the handler the writer has already counted the dead letter (metric {@code esDeadLetters}) and
- * logged one line with the alert id, the HTTP status and Elasticsearch's error type and reason: never the
- * document and never a credential.
+ * <p>Before calling the handler the writer logs one line per dead letter with the document id, the HTTP status and
+ * Elasticsearch's error type and reason (never the document, never a credential); once the handler has stored
+ * them it counts them in the writer's {@code esDeadLetters} metric.
  *
  * <p>Contract: {@link #handle} is called from an HTTP client thread, possibly concurrently, and must be
  * thread-safe. It completes normally once the dead letters are stored. If it completes exceptionally, the writer

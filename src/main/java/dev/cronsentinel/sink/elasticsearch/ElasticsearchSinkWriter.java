@@ -43,6 +43,10 @@ import org.slf4j.LoggerFactory;
  *       fails with a message naming the config key to check.</li>
  * </ul>
  * The index template is installed when the writer opens and, if that failed, again before the next request.
+ *
+ * <p>Metrics (writer group): {@code esDocumentsWritten}, {@code esDocumentsStale} (refused as older than the
+ * stored version: expected on replays), {@code esDocumentsRetried}, {@code esDeadLetters}, and the gauge
+ * {@code esConsecutiveFailures} (0 while healthy; alert on it staying above 0).
  */
 final class ElasticsearchSinkWriter<T> extends AsyncSinkWriter<T, BulkAction> {
     private static final Logger LOG = LoggerFactory.getLogger(ElasticsearchSinkWriter.class);

@@ -10,6 +10,7 @@ import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.sink.JsonLinesSink;
+import dev.cronsentinel.sink.elasticsearch.ElasticsearchSink;
 import dev.cronsentinel.sink.KafkaAlertSinkFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -127,6 +128,10 @@ public final class CronSentinelJob {
             case "kafka":
                 alerts = KafkaAlertSinkFactory.alerts(config.kafkaOutput());
                 break;
+            case "elasticsearch":
+                // Alerts Elasticsearch refuses for good go to its dead-letter index, whatever dead-letters.type says.
+                alerts = ElasticsearchSink.forAlerts(config.elasticsearchOutput());
+                break;
             default:
                 throw new ConfigException("config key 'output.type': '" + config.outputType() + "' is not available in this build");
         }
@@ -142,12 +147,19 @@ public final class CronSentinelJob {
             case "kafka":
                 dead = KafkaAlertSinkFactory.deadLetters(config.kafkaOutput());
                 break;
+            case "elasticsearch":
+                dead = ElasticsearchSink.forDeadLetters(config.elasticsearchOutput());
+                break;
             default:
                 throw new ConfigException("config key 'dead-letters.type': '" + config.deadLetterType() + "' is not available in this build");
         }
-        // Console and file sinks write one stream, so they run at parallelism 1. Kafka sinks keep the job's
-        // parallelism, which chains them to the decoder and keeps each source partition's output in order.
-        boolean allKafka = config.outputType().equals("kafka") && config.deadLetterType().equals("kafka");
-        return new Topology.Sinks(alerts, dead, allKafka ? 0 : 1);
+        // Console and file sinks write one stream, so they run at parallelism 1. Kafka and Elasticsearch sinks keep
+        // the job's parallelism, which chains them to the decoder and keeps each source partition's output in order.
+        boolean parallel = parallelSink(config.outputType()) && parallelSink(config.deadLetterType());
+        return new Topology.Sinks(alerts, dead, parallel ? 0 : 1);
+    }
+
+    private static boolean parallelSink(String type) {
+        return type.equals("kafka") || type.equals("elasticsearch");
     }
 }

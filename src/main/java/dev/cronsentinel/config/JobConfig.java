@@ -17,11 +17,14 @@ import java.util.Locale;
  * @param inputPaths files or directories for {@code file} input
  * @param outputType {@code stdout}, {@code file}, {@code kafka} or {@code elasticsearch}
  * @param outputPath the alert file for {@code file} output
- * @param deadLetterType where dead letters go: {@code stderr}, {@code stdout}, {@code file}, {@code kafka}
+ * @param deadLetterType where dead letters go: {@code stderr}, {@code stdout}, {@code file}, {@code kafka},
+ *     {@code elasticsearch}
  * @param deadLetterPath the dead-letter file for {@code file}
  * @param correlation windows and bounds of the CronJob -> Job -> Pod correlation (keys under {@code correlation.})
  * @param kafkaInput the Kafka source ({@code input.kafka.*}) when {@code input.type} is {@code kafka}, else null
  * @param kafkaOutput the Kafka sinks ({@code output.kafka.*}) when alerts or dead letters go to Kafka, else null
+ * @param elasticsearchOutput the Elasticsearch sinks ({@code output.elasticsearch.*}) when alerts or dead letters go
+ *     to Elasticsearch, else null
  * @param context per-actor context: profile lookback, bounds, learning period and context-signal weights
  * @param grouping how repeats of one finding fold into one alert
  */
@@ -40,13 +43,14 @@ public record JobConfig(
         CorrelationConfig correlation,
         KafkaSourceConfig kafkaInput,
         KafkaSinkConfig kafkaOutput,
+        ElasticsearchSinkConfig elasticsearchOutput,
         ContextConfig context,
         GroupingConfig grouping) implements Serializable {
 
     public static final List<String> PROFILES = List.of("default", "splunk", "sumo");
     public static final List<String> INPUTS = List.of("file", "kafka");
     public static final List<String> OUTPUTS = List.of("stdout", "file", "kafka", "elasticsearch");
-    public static final List<String> DEAD_LETTER_OUTPUTS = List.of("stderr", "stdout", "file", "kafka");
+    public static final List<String> DEAD_LETTER_OUTPUTS = List.of("stderr", "stdout", "file", "kafka", "elasticsearch");
 
     public boolean seedProfile() {
         return !"default".equals(profile);
@@ -85,9 +89,15 @@ public record JobConfig(
         } else {
             c.withPrefix(KafkaSinkConfig.PREFIX);
         }
+        ElasticsearchSinkConfig elasticsearchOutput = null;
+        if (output.equals("elasticsearch") || dlq.equals("elasticsearch")) {
+            elasticsearchOutput = ElasticsearchSinkConfig.from(c);
+        } else {
+            c.withPrefix(ElasticsearchSinkConfig.PREFIX);
+        }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
                 DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c),
-                kafkaInput, kafkaOutput, ContextConfig.from(c), GroupingConfig.from(c));
+                kafkaInput, kafkaOutput, elasticsearchOutput, ContextConfig.from(c), GroupingConfig.from(c));
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

@@ -1,0 +1,105 @@
+package dev.cronsentinel.sink.elasticsearch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.fixtures.AttackChainFixture;
+import dev.cronsentinel.model.AlertIds;
+import dev.cronsentinel.model.AlertKind;
+import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.score.RuleSetLoader;
+import dev.cronsentinel.testing.TestData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the attack-chain fixture ({@code fixtures/chains/attack-chains.expected.json}) says a correct job raises,
+ * turned into the alert ids the job derives ({@link AlertIds} over the audit ID and the rule version). Alerts of
+ * kinds whose ids another stage derives (escalation, orphan) are listed by what identifies them instead.
+ */
+final class AttackChainExpectations {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** Required alert ids (workload, and attempts the fixture requires), each with its chain's namespace. */
+    final Map<String, String> workloadIds = new LinkedHashMap<>();
+    /** The audit ID each required or optional alert id derives from. */
+    final Map<String, String> auditIds = new LinkedHashMap<>();
+    /** Attempt ids the fixture allows but does not require. */
+    final List<String> optionalIds = new ArrayList<>();
+    /** Expected escalations and orphans: (kind, namespace/name) to count. */
+    final Map<String, Long> correlatedCounts = new LinkedHashMap<>();
+
+    static Path fixture() {
+        return TestData.resource(AttackChainFixture.FIXTURE);
+    }
+
+    static AttackChainExpectations load(JobConfig config) {
+        String ruleVersion = RuleSetLoader.load(config.rulesFile()).version();
+        AttackChainExpectations out = new AttackChainExpectations();
+        try {
+            JsonNode root = MAPPER.readTree(TestData.resource(AttackChainFixture.EXPECTED).toFile());
+            for (JsonNode chain : root.path("chains")) {
+                String ns = chain.path("namespace").asText();
+                for (JsonNode a : chain.path("expectedAlerts")) {
+                    String kind = a.path("kind").asText();
+                    switch (kind) {
+                        case "workload":
+                            String w = AlertIds.of(AlertKind.WORKLOAD, a.path("auditID").asText(), ruleVersion);
+                            out.workloadIds.put(w, ns);
+                            out.auditIds.put(w, a.path("auditID").asText());
+                            break;
+                        case "attempt":
+                            String id = AlertIds.of(AlertKind.ATTEMPT, a.path("auditID").asText(), ruleVersion);
+                            out.auditIds.put(id, a.path("auditID").asText());
+                            if (a.path("optional").asBoolean(false)) {
+                                out.optionalIds.add(id);
+                            } else {
+                                out.workloadIds.put(id, ns);
+                            }
+                            break;
+                        case "escalation":
+                            out.correlatedCounts.put("escalation " + ns + "/" + a.path("rootName").asText(), a.path("count").asLong());
+                            break;
+                        default:
+                            out.correlatedCounts.put(kind + " " + ns + "/" + a.path("name").asText(), a.path("count").asLong());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
+    /** The fixture's lines as a source would hand them over. */
+    static List<RawAuditRecord> records() {
+        List<RawAuditRecord> out = new ArrayList<>();
+        long position = 1;
+        for (byte[] line : TestData.lines(fixture())) {
+            out.add(new RawAuditRecord(AttackChainFixture.FIXTURE, position++, line));
+        }
+        return out;
+    }
+
+    /** The fixture line (1-based) of the ResponseComplete event of an audit ID, to tell which half it is in. */
+    static long lineOf(String auditId) {
+        long n = 1;
+        for (byte[] line : TestData.lines(fixture())) {
+            try {
+                JsonNode e = MAPPER.readTree(line);
+                if (auditId.equals(e.path("auditID").asText()) && "ResponseComplete".equals(e.path("stage").asText())) {
+                    return n;
+                }
+            } catch (IOException ex) {
+                throw new UncheckedIOException(ex);
+            }
+            n++;
+        }
+        throw new IllegalArgumentException("audit ID not in the fixture: " + auditId);
+    }
+}

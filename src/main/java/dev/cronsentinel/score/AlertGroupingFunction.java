@@ -2,6 +2,7 @@ package dev.cronsentinel.score;
 
 import dev.cronsentinel.config.GroupingConfig;
 import dev.cronsentinel.model.Alert;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -66,9 +67,19 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
                 .name("group repeated findings");
     }
 
+    /** The start of the grouping period an alert's event time falls into (periods aligned to the epoch). */
+    public static long periodStart(Alert a, Duration period) {
+        return Math.floorDiv(a.eventTime(), period.toMillis()) * period.toMillis();
+    }
+
+    /** The id under which an on-time alert reaches the sinks: its group's id ({@link AlertFingerprint#groupId}). */
+    public static String groupIdOf(Alert a, Duration period) {
+        return AlertFingerprint.groupId(a, periodStart(a, period));
+    }
+
     static MapStateDescriptor<Long, Alert> groupsDescriptor(long periodMillis) {
         MapStateDescriptor<Long, Alert> d = new MapStateDescriptor<>(GROUPS_STATE, Types.LONG, TypeInformation.of(Alert.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(java.time.Duration.ofMillis(2 * periodMillis + 3_600_000L))
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * periodMillis + 3_600_000L))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
@@ -85,7 +96,7 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
 
     @Override
     public void processElement(Alert a, Context ctx, Collector<Alert> out) throws Exception {
-        long start = Math.floorDiv(a.eventTime(), periodMillis) * periodMillis;
+        long start = periodStart(a, Duration.ofMillis(periodMillis));
         long closeAt = start + periodMillis - 1;
         if (closeAt <= ctx.timerService().currentWatermark()) {
             late.inc();

@@ -261,17 +261,25 @@ public final class HostileInputs {
      * exists; falls back to a random node when the seed has neither.
      */
     public static byte[] replaceTarget(Seed seed, int pick, Value v, int size) {
-        String pointer = TARGETS.get(Math.floorMod(pick, TARGETS.size()));
+        byte[] out = replaceAt(seed, TARGETS.get(Math.floorMod(pick, TARGETS.size())), valueText(v, size));
+        return out != null ? out : replaceNode(seed, pick, v, size);
+    }
+
+    /**
+     * Puts raw JSON text at a pointer of the seed: in place of the node there, or as a new member of its
+     * parent object. Null when neither exists.
+     */
+    public static byte[] replaceAt(Seed seed, String pointer, String text) {
         Node n = seed.byPointer().get(pointer);
         if (n != null) {
-            return splice(seed.raw(), n.start(), n.end(), valueText(v, size));
+            return splice(seed.raw(), n.start(), n.end(), text);
         }
         Node parent = seed.byPointer().get(pointer.substring(0, pointer.lastIndexOf('/')));
         if (parent == null || seed.raw()[parent.start()] != '{') {
-            return replaceNode(seed, pick, v, size);
+            return null;
         }
         String key = unescape(pointer.substring(pointer.lastIndexOf('/') + 1));
-        String member = write(TextNode.valueOf(key)) + ":" + valueText(v, size) + (parent.nonEmptyObject() ? "," : "");
+        String member = write(TextNode.valueOf(key)) + ":" + text + (parent.nonEmptyObject() ? "," : "");
         return splice(seed.raw(), parent.start() + 1, parent.start() + 1, member);
     }
 

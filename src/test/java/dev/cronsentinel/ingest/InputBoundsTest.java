@@ -100,6 +100,19 @@ class InputBoundsTest {
         });
     }
 
+    @Test
+    void deadLetterDetailsQuoteInputOnlyBriefly() {
+        String method = "io.k8s.batch.v1.cronjobs." + "x".repeat(500_000) + ".create";
+        TestData.Decoded d = TestData.decode("{\"protoPayload\":{\"methodName\":\"" + method + "\"}}");
+        assertThat(d.deadLetters).singleElement().satisfies(dl -> {
+            assertThat(dl.reason()).isEqualTo("unsupported-envelope");
+            assertThat(dl.detail()).hasSizeLessThan(200);
+        });
+        String timestamp = event("create", CJ_REF, "").replace("2026-11-20T10:00:00.010000Z", "y".repeat(500_000));
+        assertThat(TestData.decode(timestamp).deadLetters).singleElement()
+                .satisfies(dl -> assertThat(dl.detail()).hasSizeLessThan(200));
+    }
+
     private static void assertDecodedWithin(byte[] record, long maxAllocated) throws Exception {
         AuditDecoder decoder = new AuditDecoder(DEFAULTS);
         TestData.Decoded d = new TestData.Decoded();

@@ -7,6 +7,8 @@ import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
 import dev.cronsentinel.testing.Allocations;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +66,7 @@ class NormalisationLimitsTest {
     }
 
     private static String b64(String s) {
-        return java.util.Base64.getEncoder().encodeToString(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

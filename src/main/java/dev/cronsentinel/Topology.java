@@ -1,6 +1,7 @@
 package dev.cronsentinel;
 
 import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.correlate.CorrelationStage;
 import dev.cronsentinel.ingest.DecodeFunction;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
@@ -28,7 +29,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  raw records ─► decode ─────────────────────────────► dead letters
  *                   │ WorkloadEvent
  *                   ▼ event-time watermarks (bounded out-of-orderness + idleness)
- *                 keyBy(actor, namespace) ─► score ─► ScoredEvent ─► alerts (workload, attempt, unscored)
+ *                 keyBy(actor, namespace) ─► score ─► ScoredEvent ─┬─► alerts (workload, attempt, unscored)
+ *                                                                  └─► correlate (CronJob -> Job -> Pod) ─► alerts (escalation, orphan)
  * </pre>
  *
  * Every operator has a stable uid (savepoint compatibility) and a name that reads like the architecture in
@@ -57,8 +59,15 @@ public final class Topology {
         }
     }
 
-    /** The streams the topology produces, before they reach the sinks (for tests and for extension). */
-    public record Streams(DataStream<ScoredEvent> scored, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters) {}
+    /**
+     * The streams the topology produces, before they reach the sinks (for tests and for extension).
+     *
+     * @param alerts every alert the sink receives: single-event alerts and correlation's escalations and orphans
+     * @param lateForCorrelation scored events that reached correlation behind the watermark (also counted in the
+     *     {@code correlationLateEvents} metric); null, like {@code scored}, for the seed-query profiles
+     */
+    public record Streams(DataStream<ScoredEvent> scored, DataStream<Alert> alerts, DataStream<DeadLetter> deadLetters,
+                          DataStream<ScoredEvent> lateForCorrelation) {}
 
     public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
         if (config.seedProfile()) {
@@ -97,9 +106,14 @@ public final class Topology {
                 .uid(UID_ALERTS)
                 .name("alert documents");
 
-        attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
+        // Correlation: spawns never alert on their own above; their chains escalate here (operators uid'd correlate-*).
+        CorrelationStage.Result correlated = CorrelationStage.attach(scored,
+                config.correlation().forRules(rules.profile(), rules.alertThreshold()));
+        DataStream<Alert> allAlerts = alerts.union(correlated.alerts());
+
+        attach(allAlerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
-        return new Streams(scored, alerts, deadLetters);
+        return new Streams(scored, allAlerts, deadLetters, correlated.late());
     }
 
     /**
@@ -115,7 +129,7 @@ public final class Topology {
         DataStream<DeadLetter> deadLetters = alerts.getSideOutput(DecodeFunction.DEAD_LETTERS);
         attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
-        return new Streams(null, alerts, deadLetters);
+        return new Streams(null, alerts, deadLetters, null);
     }
 
     private static void attach(DataStreamSink<?> sink, String uid, String name, int parallelism) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.model.Alert;
+import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.testing.AuditReplay;
 import dev.cronsentinel.testing.ExactlyOnceOutput;
@@ -134,8 +135,8 @@ class FlinkClusterITCase {
      * Stop with a savepoint in the middle of the attack chains, restart the jar from it, and the job goes on as if
      * it had never stopped. The keyed state comes back under the same uids: events re-delivered after the restart
      * (a webhook retry) are recognised from the dedupe state written before it, so no alert is committed twice;
-     * chains whose root was scored before the cut and whose spawns come after it are judged on both (the alert
-     * set equals the uninterrupted run's, escalations included once correlation is in the topology).
+     * a chain whose root and first runs came before the cut keeps escalating after it, from the roots, pending
+     * spawns and open escalations in the savepoint, to the same final alerts as the uninterrupted run.
      *
      * <p>The restored job also shows the metrics the README lists, on the cluster's Prometheus endpoints, and its
      * job graph reads like the architecture.
@@ -156,7 +157,7 @@ class FlinkClusterITCase {
         checkpointUntilCaughtUp(first, t);
         String savepoint = CLUSTER.stopWithSavepoint(first, false);
         CLUSTER.awaitJobState(first, "FINISHED"::equals, "finished");
-        int committedBeforeRestart = ExactlyOnceOutput.committedAlerts(KAFKA, t.alerts()).size();
+        List<Alert> committedBeforeRestart = ExactlyOnceOutput.committedAlerts(KAFKA, t.alerts());
 
         raw.addAll(AuditReplay.produce(KAFKA, t.input(), afterCut));
         String second = CLUSTER.submitFromSavepoint(savepoint, t.jobArgs());
@@ -190,6 +191,13 @@ class FlinkClusterITCase {
         ExactlyOnceOutput.assertAlertsExact(committed, expected);
         ExactlyOnceOutput.assertDeadLettersExact(KAFKA, t.deadLetters(), expected);
 
+        // The reverse-shell CronJob's chain spans the cut: escalated before it, grown to its full count after it,
+        // which takes its root and its escalation from the savepoint.
+        Alert before = escalationOf("log-rotate", committedBeforeRestart);
+        Alert after = escalationOf("log-rotate", committed);
+        assertThat(before.count()).isPositive().isLessThan(after.count());
+        assertThat(after).isEqualTo(expected.finalAlerts().get(after.alertId()));
+
         // Metrics of the restored job: its counters start at zero with it.
         assertThat(sum(metrics, "flink_taskmanager_job_task_operator_cronsentinel_recordsIn"))
                 .as("records read after the restore").isEqualTo(afterCut.size() + 1);
@@ -200,8 +208,15 @@ class FlinkClusterITCase {
         double alertsBySeverity = metrics.stream()
                 .filter(s -> s.name().startsWith("flink_taskmanager_job_task_operator_cronsentinel_alerts_"))
                 .mapToDouble(Sample::value).sum();
-        assertThat(alertsBySeverity).as("alerts raised after the restore").isEqualTo(committed.size() - committedBeforeRestart);
+        assertThat(alertsBySeverity).as("alerts raised by scoring after the restore").isEqualTo(
+                committed.stream().filter(ExactlyOnceOutput::singleEvent).count()
+                        - committedBeforeRestart.stream().filter(ExactlyOnceOutput::singleEvent).count());
+        assertThat(sum(metrics, "flink_taskmanager_job_task_operator_cronsentinel_correlationLateEvents"))
+                .as("the late copy is an attempt; correlation counts it and leaves it").isEqualTo(1);
+        assertThat(sum(metrics, "flink_taskmanager_job_task_operator_cronsentinel_chainUpdates"))
+                .as("escalations opened before the cut grew after it").isPositive();
         assertThat(names(metrics)).contains(
+                "flink_taskmanager_job_task_operator_cronsentinel_escalationsRaised",
                 "flink_taskmanager_job_task_operator_cronsentinel_deadLettered",
                 "flink_taskmanager_job_task_operator_column_family_rocksdb_estimate_live_data_size",
                 "flink_taskmanager_job_task_operator_column_family_rocksdb_estimate_num_keys",
@@ -241,13 +256,26 @@ class FlinkClusterITCase {
         return line.replace(deniedAuditId, "late-" + deniedAuditId.substring(5)).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** The web UI's job graph: decode, score, the alert sink and the dead-letter sink, named as in the README. */
+    /** The last committed version of the escalation whose root has this name. */
+    private static Alert escalationOf(String rootName, List<Alert> alerts) {
+        Alert last = null;
+        for (Alert a : alerts) {
+            if (a.kind() == AlertKind.ESCALATION && rootName.equals(a.name())) {
+                last = a;
+            }
+        }
+        assertThat(last).as("escalation of %s", rootName).isNotNull();
+        return last;
+    }
+
+    /** The web UI's job graph: decode, score, correlate, the alert sink and the dead-letter sink. */
     private static void assertTheJobGraphReadsLikeTheArchitecture(String job) throws Exception {
         List<String> vertices = new ArrayList<>();
         CLUSTER.get("/jobs/" + job).path("vertices").forEach(v -> vertices.add(v.path("name").asText()));
         String graph = String.join(" | ", vertices);
         assertThat(graph).contains("Source: Kafka audit events", "decode audit events", "event-time watermarks",
-                "score by (actor, namespace)", "alert documents", "alerts sink", "dead-letter sink");
+                "score by (actor, namespace)", "alert documents", "link CronJob -> Job", "link Job -> Pod",
+                "escalate chains by root", "alerts sink", "dead-letter sink");
         assertThat(graph.indexOf("decode audit events")).isLessThan(graph.indexOf("score by (actor, namespace)"));
     }
 

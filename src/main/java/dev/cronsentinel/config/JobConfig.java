@@ -19,6 +19,7 @@ import java.util.Locale;
  * @param outputPath the alert file for {@code file} output
  * @param deadLetterType where dead letters go: {@code stderr}, {@code stdout}, {@code file}, {@code kafka}
  * @param deadLetterPath the dead-letter file for {@code file}
+ * @param correlation windows and bounds of the CronJob -> Job -> Pod correlation (keys under {@code correlation.})
  * @param kafkaInput the Kafka source ({@code input.kafka.*}) when {@code input.type} is {@code kafka}, else null
  * @param kafkaOutput the Kafka sinks ({@code output.kafka.*}) when alerts or dead letters go to Kafka, else null
  */
@@ -34,6 +35,7 @@ public record JobConfig(
         DecoderConfig decoder,
         ScoringConfig scoring,
         EventTimeConfig eventTime,
+        CorrelationConfig correlation,
         KafkaSourceConfig kafkaInput,
         KafkaSinkConfig kafkaOutput) implements Serializable {
 
@@ -80,7 +82,8 @@ public record JobConfig(
             c.withPrefix(KafkaSinkConfig.PREFIX);
         }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
-                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), kafkaInput, kafkaOutput);
+                DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c),
+                kafkaInput, kafkaOutput);
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

@@ -42,10 +42,11 @@ class AuditDecoderTest {
         TestData.Decoded d = TestData.decodeFile(TestData.projectRoot().resolve("samples/audit.log"));
         assertThat(d.events).extracting(WorkloadEvent::name).containsExactlyInAnyOrder(
                 "metrics-sync", "node-debug", "registry-cleanup", "cache-warmer", "report-builder", "pg-backup",
-                "ledger-export", "miner", "hostnet-probe");
+                "ledger-export", "miner", "hostnet-probe",
+                "metrics-sync-29919430", "metrics-sync-29919430-x7k2p", "node-exporter-sync-29919431", "node-exporter-sync-29919431-x7k2p");
         assertThat(d.deadLetters).singleElement().satisfies(dl -> {
             assertThat(dl.reason()).isEqualTo("malformed-json");
-            assertThat(dl.position()).isEqualTo(26);
+            assertThat(dl.position()).isEqualTo(34);
             assertThat(new String(dl.payload(), StandardCharsets.UTF_8)).contains("broken-line");
         });
         assertThat(d.filtered).contains("verb", "resource", "stage", "subresource");

@@ -1,0 +1,33 @@
+package dev.cronsentinel.correlate;
+
+import dev.cronsentinel.model.ChainLink;
+
+/**
+ * Keyed state of the Job stage: one Job of one (namespace, Job name) and the root it belongs to.
+ *
+ * @param jobLink the Job as a chain link when a CronJob spawned it; null when the Job is itself the root
+ * @param jobEvidence the Job's own spawn when its spec is suspicious (an unscored root escalates on it)
+ * @param rootResource with {@code rootName}: the group an orphan alert is raised for when the root is unknown
+ * @param deadline until when the Job may create its next Pod
+ * @param expiresAt until when the root's escalation stays open (at least {@code deadline})
+ * @param jobReported true once the Job's link went to the escalation stage (it is sent with the first Pod)
+ */
+public record JobLink(
+        String jobAuditId,
+        String jobUid,
+        long jobTime,
+        ChainLink jobLink,
+        Spawn jobEvidence,
+        RootStatus status,
+        RootContext root,
+        String rootResource,
+        String rootName,
+        long deadline,
+        long expiresAt,
+        boolean jobReported) {
+
+    JobLink afterPod(long newDeadline, long newExpiresAt, boolean reported) {
+        return new JobLink(jobAuditId, jobUid, jobTime, jobLink, jobEvidence, status, root, rootResource, rootName,
+                newDeadline, newExpiresAt, reported);
+    }
+}

@@ -49,7 +49,15 @@ say() { echo "flink-cluster.sh: $*" >&2; }
 
 # The cluster's classpath: the jars of scripts/flink-pom.xml in the local Maven repository, resolved once.
 ensure_classpath() {
+  local stale=false jar
   if [[ ! -s "$classpath_file" || "$root/scripts/flink-pom.xml" -nt "$classpath_file" ]]; then
+    stale=true
+  else
+    for jar in $(tr ':' ' ' < "$classpath_file"); do
+      [[ -f "$jar" ]] || { stale=true; break; }   # the local repository was cleaned since
+    done
+  fi
+  if [[ "$stale" == true ]]; then
     say "resolving the Flink jars (first run only; Maven downloads them from Maven Central)"
     mkdir -p "$(dirname "$classpath_file")"
     if ! mvn -q -B -Dstyle.color=never -f "$root/scripts/flink-pom.xml" dependency:build-classpath \

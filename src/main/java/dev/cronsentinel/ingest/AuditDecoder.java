@@ -48,6 +48,7 @@ public final class AuditDecoder {
 
     private final DecoderConfig cfg;
     private final AuditPreFilter preFilter;
+    private final EventListSplitter splitter = new EventListSplitter();
     private final ObjectMapper mapper;
     private final JsonFactory streaming;
     private final AuditEventParser parser;
@@ -222,48 +223,29 @@ public final class AuditDecoder {
     }
 
     /**
-     * Splits an {@code EventList} into its items by byte range (no tree of the whole batch is built) and
-     * decodes each item on its own, so one bad item costs one dead letter, not the batch.
+     * Splits an {@code EventList} into its items by byte range (no tree of the whole batch is built, and no
+     * parse limit applies to the batch as a whole) and decodes each item on its own, so one bad item costs one
+     * dead letter, not the batch. When the batch's own structure is broken, the items before the break are
+     * decoded and the rest is dead-lettered from the item that was being read.
      */
     private void splitEventList(RawAuditRecord rec, byte[] b, int off, int len, Output out) {
-        int items = 0;
-        try (JsonParser p = streaming.createParser(b, off, len)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                out.deadLetter(dead(rec, b, off, len, len, "malformed-json", "EventList is not an object"));
-                return;
+        boolean complete = splitter.split(b, off, len, (index, start, stop) -> {
+            if (b[start] != '{') {
+                out.deadLetter(dead(rec, b, start, stop - start, stop - start, "not-an-object",
+                        "EventList item " + index + " is not an object"));
+            } else {
+                decodeOne(rec, b, start, stop - start, false, out);
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                if (!"items".equals(field)) {
-                    p.skipChildren();
-                    continue;
-                }
-                if (t == JsonToken.VALUE_NULL) {
-                    continue;
-                }
-                if (t != JsonToken.START_ARRAY) {
-                    out.deadLetter(dead(rec, b, off, len, len, "wrong-type", "EventList.items must be an array"));
-                    return;
-                }
-                while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-                    int start = off + (int) p.currentTokenLocation().getByteOffset();
-                    p.skipChildren();
-                    int stop = off + (int) p.currentLocation().getByteOffset();
-                    items++;
-                    if (t != JsonToken.START_OBJECT) {
-                        out.deadLetter(dead(rec, b, start, stop - start, stop - start, "not-an-object",
-                                "EventList item " + (items - 1) + " is not an object"));
-                        continue;
-                    }
-                    decodeOne(rec, b, start, stop - start, false, out);
-                }
-            }
-        } catch (StreamConstraintsException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "limit-exceeded", "EventList after " + items + " items: " + e.getOriginalMessage()));
-        } catch (IOException | RuntimeException e) {
-            // Items before the break were decoded; the rest of the batch is kept whole in the dead letter.
-            out.deadLetter(dead(rec, b, off, len, len, "malformed-json", "EventList after " + items + " items: " + e.getMessage()));
+        });
+        if (!complete) {
+            int from = splitter.resumeAt();
+            int rest = off + len - from;
+            String reason = splitter.wrongType() ? "wrong-type" : "malformed-json";
+            out.deadLetter(dead(rec, b, from, rest, rest, reason,
+                    "EventList after " + splitter.items() + " items, at byte " + (from - off) + ": " + splitter.error()));
+        } else if (splitter.items() == 0) {
+            // A batch with no items ("items": [] or null, or no items field) still gets its verdict.
+            out.filtered("empty-event-list");
         }
     }
 
@@ -315,7 +297,7 @@ public final class AuditDecoder {
                     }
                     if (method != null && isGkeWorkloadWrite(method)) {
                         out.deadLetter(dead(rec, b, off, len, len, "unsupported-envelope",
-                                "GKE Cloud Audit record for " + method + ": this format is not mapped yet"));
+                                "GKE Cloud Audit record for " + AuditEventParser.bounded(method) + ": this format is not mapped yet"));
                     } else {
                         out.filtered("envelope-irrelevant");
                     }

@@ -15,9 +15,10 @@ import java.nio.charset.StandardCharsets;
  * attacker who puts a {@code verb} label on their CronJob. Strings are skipped with their escapes and nested
  * values with their depth, so only the real top-level keys are read.
  *
- * <p>The verdict is conservative: whenever the scanner cannot be sure (escaped keys, unexpected types), it
- * answers {@link Verdict#UNCERTAIN} and the full parser decides. It never validates the parts it skips; an
- * irrelevant event is dropped without being checked for well-formedness beyond what was read.
+ * <p>The verdict is conservative: whenever the scanner cannot be sure (escaped keys, unexpected types, a
+ * decisive field written twice after a relevant value), it answers {@link Verdict#UNCERTAIN} and the full
+ * parser decides. It never validates the parts it skips; an irrelevant event is dropped without being
+ * checked for well-formedness beyond what was read.
  *
  * <p>Not thread-safe: one instance per decoding thread (it keeps the reason of the last verdict).
  */
@@ -134,6 +135,11 @@ public final class AuditPreFilter {
                 // A key spelled with escapes might decode to "verb": let the real parser judge.
                 return uncertain("escaped top-level key");
             }
+            if (verbSeen && equalsKey(keyStart, keyEnd, K_VERB) || stageSeen && equalsKey(keyStart, keyEnd, K_STAGE)
+                    || objectRefSeen && equalsKey(keyStart, keyEnd, K_OBJECT_REF)) {
+                // A decisive field written twice: the strict parser rejects it, the scanner must not pick one.
+                return uncertain("duplicate top-level key");
+            }
             if (equalsKey(keyStart, keyEnd, K_VERB)) {
                 if (!readString()) {
                     return uncertain("verb is not a plain string");
@@ -160,11 +166,14 @@ public final class AuditPreFilter {
                     return v;
                 }
                 objectRefSeen = true;
+            } else if (equalsKey(keyStart, keyEnd, K_ITEMS)) {
+                // A batch's items are limited one by one when they are decoded; an item nested deeper than
+                // the limit must cost only itself, so their nesting is not limited here.
+                hasItems = true;
+                skipValue(Integer.MIN_VALUE / 2);
             } else {
                 if (equalsKey(keyStart, keyEnd, K_PROPERTIES) || equalsKey(keyStart, keyEnd, K_PROTO_PAYLOAD)) {
                     envelope = true;
-                } else if (equalsKey(keyStart, keyEnd, K_ITEMS)) {
-                    hasItems = true;
                 }
                 skipValue(1);
             }
@@ -346,7 +355,10 @@ public final class AuditPreFilter {
         throw new Malformed("truncated JSON: unterminated string");
     }
 
-    /** Skips one JSON value of any type; {@code depth} is the nesting depth the value sits at. */
+    /**
+     * Skips one JSON value of any type; {@code depth} is the nesting depth the value sits at (a very negative
+     * depth skips without a limit: the nesting is only counted).
+     */
     private void skipValue(int depth) {
         if (pos >= end) {
             throw new Malformed("truncated JSON: value missing");

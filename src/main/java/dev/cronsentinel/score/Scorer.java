@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,8 @@ import java.util.Set;
 public final class Scorer {
     private static final int MAX_VALUE = 256;
     private static final int MAX_SIGNALS = 64;
+    /** Characters env expansion may add to a command line before repeated references stop expanding. */
+    static final int MAX_ENV_EXPANSION = 64 * 1024;
     private static final Pattern BASE64_TOKEN = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
     private static final Pattern ENV_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)|\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -249,12 +252,12 @@ public final class Scorer {
             matchCommand(out, index, img, expanded, path + " (env-expanded)", seenRules);
         }
         for (String text : new String[] {joined, expanded}) {
+            // Every token is decoded, not the first few: a cap would let harmless decoys hide the payload
+            // behind them. The work stays linear: the decoded tokens are shorter than the line they are in.
             Matcher m = BASE64_TOKEN.matcher(text);
-            int decodedCount = 0;
-            while (m.find() && decodedCount < 8) {
+            while (m.find()) {
                 String decoded = decodeBase64Text(m.group());
                 if (decoded != null) {
-                    decodedCount++;
                     matchCommand(out, index, img, decoded, path + " (base64-decoded)", seenRules);
                 }
             }
@@ -276,7 +279,15 @@ public final class Scorer {
         }
     }
 
-    /** Expands {@code $(VAR)} (kubelet), {@code ${VAR}} and {@code $VAR} (shell) from literal env values. */
+    /**
+     * Expands {@code $(VAR)} (kubelet), {@code ${VAR}} and {@code $VAR} (shell) from literal env values.
+     *
+     * <p>Bounded against expansion bombs: a 500 KB value referenced 250,000 times from a 500 KB command line
+     * would otherwise expand to 125 GB. Every reference is expanded while the result is shorter than the
+     * command line plus {@link #MAX_ENV_EXPANSION} characters; past that, each variable is expanded only at
+     * its first reference. So the result never exceeds the command line plus that margin plus every value
+     * once (all bounded by the event size), and padding with a huge variable cannot hide a later one.
+     */
     static String expandEnv(String text, List<EnvVarSpec> env) {
         if (env == null || env.isEmpty() || text.indexOf('$') < 0) {
             return text;
@@ -287,13 +298,20 @@ public final class Scorer {
                 values.put(v.name(), v.value());
             }
         }
+        long budget = (long) text.length() + MAX_ENV_EXPANSION;
+        Set<String> expanded = new HashSet<>();
         Matcher m = ENV_REF.matcher(text);
         StringBuilder sb = new StringBuilder();
         int last = 0;
         while (m.find()) {
             String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             String v = values.get(name);
-            sb.append(text, last, m.start()).append(v != null ? v : m.group());
+            boolean expand = false;
+            if (v != null) {
+                boolean first = expanded.add(name);
+                expand = first || sb.length() + v.length() <= budget;
+            }
+            sb.append(text, last, m.start()).append(expand ? v : m.group());
             last = m.end();
         }
         sb.append(text, last, text.length());

@@ -33,7 +33,9 @@ import org.apache.flink.util.Collector;
  * empty; a TTL of twice the window is only a backstop for keys whose watermark never advances.
  *
  * <p>Metrics (group {@code cronsentinel}): {@code eventsScored}, {@code duplicatesDropped},
- * {@code alerts_<severity>}.
+ * {@code alerts_<severity>}, and {@code lateEvents}: events that arrived behind the watermark. Scoring still
+ * scores them, but their dedupe window may already be over and the correlation stage can no longer place
+ * them, so a rising count says {@code event-time.max-out-of-orderness} is too small for this audit pipeline.
  */
 public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent, ScoredEvent> {
     private static final long serialVersionUID = 1L;
@@ -50,6 +52,7 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
     private transient MapState<String, Long> seen;
     private transient Counter scored;
     private transient Counter duplicates;
+    private transient Counter late;
     private transient Map<Severity, Counter> alertsBySeverity;
 
     public ScoringFunction(RuleSet rules, DecoderConfig decoderConfig, ScoringConfig scoringConfig) {
@@ -76,6 +79,7 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
         scored = group.counter("eventsScored");
         duplicates = group.counter("duplicatesDropped");
+        late = group.counter("lateEvents");
         alertsBySeverity = new EnumMap<>(Severity.class);
         for (Severity s : Severity.values()) {
             alertsBySeverity.put(s, group.counter("alerts_" + s));
@@ -84,6 +88,10 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
 
     @Override
     public void processElement(WorkloadEvent e, Context ctx, Collector<ScoredEvent> out) throws Exception {
+        Long timestamp = ctx.timestamp();
+        if (timestamp != null && timestamp <= ctx.timerService().currentWatermark()) {
+            late.inc();
+        }
         String auditId = e.auditId();
         if (auditId != null) {
             if (seen.contains(auditId)) {

@@ -25,6 +25,17 @@ class RuleFilesTest {
         }
     }
 
+    /** The structural rule sets among the shipped files (not the seed-query flag tables). */
+    static List<Path> shippedStructuralRuleFiles() throws IOException {
+        List<Path> out = new java.util.ArrayList<>();
+        for (Path p : shippedRuleFiles()) {
+            if (!isSeedProfile(p)) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     /** Seed-query compatibility profiles are flag tables; every other file is a structural rule set. */
     static boolean isSeedProfile(Path p) throws IOException {
         return Files.readAllLines(p).stream().anyMatch(l -> l.equals("flags:"));

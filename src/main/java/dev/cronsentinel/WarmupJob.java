@@ -88,12 +88,15 @@ public final class WarmupJob {
         }
         env.setRuntimeMode(RuntimeExecutionMode.BATCH);
         // The State Processor API ships its own bookkeeping (TaggedOperatorSubtaskState) between its operators
-        // as a generic type, so this job cannot run with generic types disabled. The state it writes does not
-        // depend on it: the descriptors are ProfileFunction's and SpreadFunction's, with POJO serializers
-        // (ContextModelSerializationTest), and the streaming job restores them with generic types off.
-        Configuration generic = new Configuration();
-        generic.set(PipelineOptions.GENERIC_TYPES, true);
-        env.configure(generic);
+        // as a generic type, and gives those operators no uids. So this one-shot job allows both, whatever the
+        // cluster's config says: the state it writes is addressed by the streaming job's uids
+        // (OperatorIdentifier.forUid), its own operators' state is never restored, and the descriptors are
+        // ProfileFunction's and SpreadFunction's with POJO serializers (ContextModelSerializationTest), which
+        // the streaming job restores with generic types off.
+        Configuration oneShot = new Configuration();
+        oneShot.set(PipelineOptions.GENERIC_TYPES, true);
+        oneShot.set(PipelineOptions.AUTO_GENERATE_UIDS, true);
+        env.configure(oneShot);
         RuleSet rules = RuleSetLoader.load(config.rulesFile());
 
         DataStream<ScoredEvent> scored = CronSentinelJob.source(env, config)
@@ -112,10 +115,12 @@ public final class WarmupJob {
 
         DataStream<SpreadSeed> seeds = scored
                 .filter(SpreadFunction::counts)
+                .uid("warmup-workload-creates")
                 .name("workload creates")
                 .keyBy(SpreadFunction.KEY)
                 .process(new SpreadReplayFunction(config.context()))
                 .returns(TypeInformation.of(SpreadSeed.class))
+                .uid("warmup-spread-replay")
                 .name("replay spreads in event-time order");
         StateBootstrapTransformation<SpreadSeed> spreads = OperatorTransformation
                 .bootstrapWith(seeds)

@@ -24,6 +24,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPOutputStream;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -101,6 +102,7 @@ class WarmupITCase {
     Map<String, ScoredEvent> runStreaming(Path input, String savepoint) throws Exception {
         JobConfig config = Pipelines.jobConfig("input.file.paths", input.toString());
         Configuration flink = Pipelines.flinkConfig();
+        flink.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
         if (savepoint != null) {
             flink.set(StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
         }
@@ -108,7 +110,7 @@ class WarmupITCase {
         env.setParallelism(2);
         CollectingSink<ScoredEvent> scored = new CollectingSink<>();
         Topology.build(env, CronSentinelJob.source(env, config), new Topology.Sinks(new CollectingSink<Alert>(), new CollectingSink<DeadLetter>()), config)
-                .scored().sinkTo(scored).name("scored events (test)");
+                .scored().sinkTo(scored).uid("test-scored-events").name("scored events (test)");
         env.execute("streaming after warm-up");
         return scored.results().stream().collect(Collectors.toMap(s -> s.event().auditId(), Function.identity()));
     }
@@ -121,7 +123,10 @@ class WarmupITCase {
     void theStreamingJobStartsFromTheWarmUpSavepointWithTheBaselineInPlace() throws Exception {
         String savepoint = tmp.resolve("baseline").toUri().toString();
         JobConfig warmupConfig = Pipelines.jobConfig("input.file.paths", archive().toString());
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());
+        // As on the cluster (conf/flink/config.yaml): no generated uids.
+        Configuration warmupFlink = Pipelines.flinkConfig();
+        warmupFlink.set(PipelineOptions.AUTO_GENERATE_UIDS, false);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(warmupFlink);
         env.setParallelism(2);
         WarmupJob.build(env, warmupConfig, savepoint, WarmupJob.DEFAULT_MAX_PARALLELISM);
         env.execute("warm-up");

@@ -8,10 +8,12 @@ import java.time.Duration;
  *
  * @param period repeats of the same finding whose event times fall into the same period (periods are
  *     aligned to the epoch: {@code [k * period, (k + 1) * period)}) fold into one alert with a count
+ * @param allowedLateness how long after its period closed (in event time, by the watermark) a group still
+ *     takes late repeats, so that a late repeat updates the group's count instead of standing alone
  */
-public record GroupingConfig(Duration period) implements Serializable {
+public record GroupingConfig(Duration period, Duration allowedLateness) implements Serializable {
     public static GroupingConfig defaults() {
-        return new GroupingConfig(Duration.ofHours(1));
+        return new GroupingConfig(Duration.ofHours(1), Duration.ofHours(1));
     }
 
     public static GroupingConfig from(ConfigSource c) {
@@ -19,6 +21,10 @@ public record GroupingConfig(Duration period) implements Serializable {
         if (p.compareTo(Duration.ofSeconds(1)) < 0 || p.compareTo(Duration.ofDays(7)) > 0) {
             throw ConfigException.forKey("grouping.period", "must be between 1s and 7d, got " + p);
         }
-        return new GroupingConfig(p);
+        Duration late = c.duration("grouping.allowed-lateness", Duration.ofHours(1));
+        if (late.isNegative() || late.compareTo(Duration.ofDays(7)) > 0) {
+            throw ConfigException.forKey("grouping.allowed-lateness", "must be between 0s and 7d, got " + late);
+        }
+        return new GroupingConfig(p, late);
     }
 }

@@ -30,17 +30,22 @@ import org.apache.flink.util.Collector;
  * <p>Emission: the first finding of a group is emitted at once (count 1). Repeats update the group; an
  * update of the same alert id is emitted whenever the count reaches a power of two (2, 4, 8, ...) and once
  * more when the period closes (an event-time timer at its last millisecond) if the count has grown since.
- * Idempotent sinks overwrite by alert id, so a group costs at most log2(count) + 2 writes and ends with its
+ * Idempotent sinks overwrite by alert id, so a group costs about log2(count) + 2 writes and ends with its
  * full count and last-seen time. The alert document is that of the group's earliest finding (ties: the
  * lowest audit ID), again independent of arrival order.
  *
- * <p>A finding whose period has already closed (later than the watermark allows) is emitted on its own, with
- * the per-event id it came with: it can neither reopen a closed group nor overwrite its count.
+ * <p>Late repeats: a group is kept for {@code grouping.allowed-lateness} after its period closed, and a
+ * repeat arriving then still folds into it and is emitted at once with the new count. So whether a repeat
+ * came on time or late (a replay, a slow source) does not change the final document. A finding later than
+ * that is emitted on its own, under the per-event id it came with: it can neither reopen a group whose state
+ * is gone nor overwrite its count.
  *
- * <p>State {@code alert-groups}: period start to the group's current alert. Exit: the period's close timer
- * removes it; a TTL of twice the period plus an hour is the backstop.
+ * <p>State {@code alert-groups}: period start to the group's current alert. Exit: an event-time timer at the
+ * period's end plus the allowed lateness removes it (a second timer at the period's end emits the final
+ * count); a TTL of twice the period plus the lateness plus an hour is the backstop.
  *
- * <p>Metrics (group {@code cronsentinel}): {@code alertsGrouped} (repeats folded), {@code alertsLate}.
+ * <p>Metrics (group {@code cronsentinel}): {@code alertsGrouped} (repeats folded, late ones included),
+ * {@code alertsLate} (findings too late to fold).
  */
 public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, Alert> {
     private static final long serialVersionUID = 1L;
@@ -49,6 +54,7 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
     public static final String GROUPS_STATE = "alert-groups";
 
     private final long periodMillis;
+    private final long latenessMillis;
 
     private transient MapState<Long, Alert> groups;
     private transient Counter grouped;
@@ -56,6 +62,7 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
 
     public AlertGroupingFunction(GroupingConfig config) {
         this.periodMillis = config.period().toMillis();
+        this.latenessMillis = config.allowedLateness().toMillis();
     }
 
     /** The grouping stage: keyBy(group) then this function, with its stable uid. */
@@ -72,14 +79,14 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
         return Math.floorDiv(a.eventTime(), period.toMillis()) * period.toMillis();
     }
 
-    /** The id under which an on-time alert reaches the sinks: its group's id ({@link AlertFingerprint#groupId}). */
+    /** The id under which an alert reaches the sinks unless it is too late: its group's id ({@link AlertFingerprint#groupId}). */
     public static String groupIdOf(Alert a, Duration period) {
         return AlertFingerprint.groupId(a, periodStart(a, period));
     }
 
-    static MapStateDescriptor<Long, Alert> groupsDescriptor(long periodMillis) {
+    static MapStateDescriptor<Long, Alert> groupsDescriptor(long periodMillis, long latenessMillis) {
         MapStateDescriptor<Long, Alert> d = new MapStateDescriptor<>(GROUPS_STATE, Types.LONG, TypeInformation.of(Alert.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * periodMillis + 3_600_000L))
+        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * periodMillis + latenessMillis + 3_600_000L))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
@@ -88,7 +95,7 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
 
     @Override
     public void open(OpenContext openContext) {
-        groups = getRuntimeContext().getMapState(groupsDescriptor(periodMillis));
+        groups = getRuntimeContext().getMapState(groupsDescriptor(periodMillis, latenessMillis));
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
         grouped = group.counter("alertsGrouped");
         late = group.counter("alertsLate");
@@ -98,7 +105,8 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
     public void processElement(Alert a, Context ctx, Collector<Alert> out) throws Exception {
         long start = periodStart(a, Duration.ofMillis(periodMillis));
         long closeAt = start + periodMillis - 1;
-        if (closeAt <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        if (closeAt + latenessMillis <= watermark) {
             late.inc();
             out.collect(a);
             return;
@@ -108,6 +116,7 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
             Alert first = regroup(a, AlertFingerprint.groupId(a, start), a.count(), a.firstSeen(), a.lastSeen());
             groups.put(start, first);
             ctx.timerService().registerEventTimeTimer(closeAt);
+            ctx.timerService().registerEventTimeTimer(closeAt + latenessMillis);
             out.collect(first);
             return;
         }
@@ -116,22 +125,25 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
         Alert doc = earlier(a, g) ? a : g;
         Alert next = regroup(doc, g.alertId(), count, Math.min(g.firstSeen(), a.firstSeen()), Math.max(g.lastSeen(), a.lastSeen()));
         groups.put(start, next);
-        if (Long.highestOneBit(count) != Long.highestOneBit(g.count())) {
+        boolean closed = closeAt <= watermark;
+        if (closed || Long.highestOneBit(count) != Long.highestOneBit(g.count())) {
             out.collect(next);
         }
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        long start = timestamp + 1 - periodMillis;
-        Alert g = groups.get(start);
-        if (g == null) {
-            return;
-        }
-        if (g.count() != Long.highestOneBit(g.count())) {
+        // A timestamp can be one period's close and, when the lateness is a multiple of the period, an earlier
+        // period's end of lateness at once.
+        long closing = timestamp + 1 - periodMillis;
+        Alert g = groups.get(closing);
+        if (g != null && g.count() != Long.highestOneBit(g.count())) {
             out.collect(g); // grown since the last power of two: the final count
         }
-        groups.remove(start);
+        long expiring = closing - latenessMillis;
+        if (groups.contains(expiring)) {
+            groups.remove(expiring);
+        }
     }
 
     private static boolean earlier(Alert a, Alert b) {

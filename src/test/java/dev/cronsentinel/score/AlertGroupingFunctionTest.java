@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** Alert grouping in a harness: one id and a growing count per finding and period, bounded emissions, exits. */
 class AlertGroupingFunctionTest {
     static final Instant T0 = Instant.parse("2026-11-20T09:05:00Z"); // 09:00 is the period start
-    static final GroupingConfig HOURLY = new GroupingConfig(Duration.ofHours(1));
+    static final GroupingConfig HOURLY = new GroupingConfig(Duration.ofHours(1), Duration.ofHours(1));
 
     private static KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert> harness() throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<String, Alert, Alert>(
@@ -79,6 +79,10 @@ class AlertGroupingFunctionTest {
         assertThat(alert.alertId()).startsWith("cs-workload-").isNotEqualTo(in.get(0).alertId());
         // First at once, then at 2, 4, 8, 16, 32, and the final 50 when the period closes.
         assertThat(emitted).extracting(Alert::count).containsExactly(1L, 2L, 4L, 8L, 16L, 32L, 50L);
+        // The group waits out the allowed lateness, then leaves.
+        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        h.processWatermark(T0.plus(Duration.ofHours(2)).toEpochMilli());
+        assertThat(h.extractOutputValues()).hasSize(7);
         assertThat(h.numKeyedStateEntries()).isZero();
         assertThat(h.numEventTimeTimers()).isZero();
         h.close();
@@ -154,7 +158,30 @@ class AlertGroupingFunctionTest {
     }
 
     @Test
-    void aFindingFromAnAlreadyClosedPeriodStandsAloneAndCannotOverwriteTheGroup() throws Exception {
+    void aLateRepeatWithinTheAllowedLatenessStillCountsAndEndsLikeAnOnTimeOne() throws Exception {
+        var onTime = harness();
+        var lateRun = harness();
+        for (int i = 0; i < 3; i++) {
+            feed(onTime, repeat(i, T0.plusSeconds(i)));
+            feed(lateRun, repeat(i, T0.plusSeconds(i)));
+        }
+        feed(onTime, repeat(3, T0.plusSeconds(30)));
+        onTime.processWatermark(Long.MAX_VALUE - 1);
+        // The other run meets the same repeat 30 minutes after its period closed.
+        lateRun.processWatermark(T0.plus(Duration.ofMinutes(85)).toEpochMilli());
+        feed(lateRun, repeat(3, T0.plusSeconds(30)));
+        lateRun.processWatermark(Long.MAX_VALUE - 1);
+        Map<String, Alert> a = lastById(onTime.extractOutputValues());
+        Map<String, Alert> b = lastById(lateRun.extractOutputValues());
+        assertThat(b).isEqualTo(a).hasSize(1);
+        assertThat(b.values().iterator().next().count()).isEqualTo(4);
+        assertThat(lateRun.numKeyedStateEntries()).isZero();
+        onTime.close();
+        lateRun.close();
+    }
+
+    @Test
+    void aFindingLaterThanTheAllowedLatenessStandsAloneAndCannotOverwriteTheGroup() throws Exception {
         var h = harness();
         for (int i = 0; i < 3; i++) {
             feed(h, repeat(i, T0.plusSeconds(i)));
@@ -186,11 +213,11 @@ class AlertGroupingFunctionTest {
                 new KeyedProcessOperator<>(new AlertGroupingFunction(HOURLY)), new AlertGroupingFunction.GroupKey(), Types.STRING);
         restored.initializeState(snapshot);
         restored.open();
-        assertThat(restored.numEventTimeTimers()).isEqualTo(1);
+        assertThat(restored.numEventTimeTimers()).as("the period's close and the end of its lateness").isEqualTo(2);
         for (int i = 5; i < 8; i++) {
             feed(restored, repeat(i, T0.plusSeconds(i)));
         }
-        restored.processWatermark(T0.plus(Duration.ofHours(1)).toEpochMilli());
+        restored.processWatermark(T0.plus(Duration.ofHours(2)).toEpochMilli());
         Map<String, Alert> sink = lastById(restored.extractOutputValues());
         assertThat(sink).containsOnlyKeys(id);
         assertThat(sink.get(id).count()).isEqualTo(8);

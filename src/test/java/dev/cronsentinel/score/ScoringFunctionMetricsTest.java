@@ -80,9 +80,8 @@ class ScoringFunctionMetricsTest {
         assertThat(count("eventsScored")).isEqualTo(3);
         assertThat(h.extractOutputValues()).extracting(s -> s.event().auditId())
                 .containsExactly(behind.auditId(), onIt.auditId(), ahead.auditId());
-        long alerts = counters.entrySet().stream().filter(e -> e.getKey().startsWith("alerts_"))
-                .mapToLong(e -> e.getValue().getCount()).sum();
-        assertThat(alerts).isEqualTo(h.extractOutputValues().stream().filter(ScoredEvent::alertable).count()).isPositive();
+        // Alerts by severity are counted after context, by ProfileFunction (ProfileFunctionMetricsTest).
+        assertThat(counters.keySet()).noneMatch(name -> name.startsWith("alerts_"));
         h.close();
     }
 }

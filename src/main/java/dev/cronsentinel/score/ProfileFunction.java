@@ -4,14 +4,11 @@ import dev.cronsentinel.config.ContextConfig;
 import dev.cronsentinel.model.ActorProfile;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
-import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.Signal;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -64,8 +61,7 @@ import org.apache.flink.util.Collector;
  * there, and that is exactly the {@code first-seen} finding. Judging by the key's own age instead would mute
  * {@code first-seen} for every newcomer, the stolen-token case included.
  *
- * <p>Metrics (group {@code cronsentinel}): {@code alerts_<severity>} (events that raise an alert on their own,
- * after context; before grouping folds repeats), {@code contextSignals}, {@code contextSignalsLearning},
+ * <p>Metrics (group {@code cronsentinel}): {@code contextSignals}, {@code contextSignalsLearning},
  * {@code profilesPruned}.
  */
 public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, ScoredEvent> implements CheckpointedFunction {
@@ -87,7 +83,6 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
     private transient Counter contextSignals;
     private transient Counter learningSignals;
     private transient Counter pruned;
-    private transient Map<Severity, Counter> alertsBySeverity;
 
     public ProfileFunction(RuleSet rules, ContextConfig config) {
         this.rules = rules;
@@ -134,10 +129,6 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
         contextSignals = group.counter("contextSignals");
         learningSignals = group.counter("contextSignalsLearning");
         pruned = group.counter("profilesPruned");
-        alertsBySeverity = new EnumMap<>(Severity.class);
-        for (Severity sev : Severity.values()) {
-            alertsBySeverity.put(sev, group.counter("alerts_" + sev));
-        }
     }
 
     @Override
@@ -182,11 +173,7 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
         }
         ScoredEvent base = new ScoredEvent(e, s.role(), List.copyOf(structural), s.score(), s.severity(), s.alertable(),
                 s.allowlistedBy(), s.ruleVersion());
-        ScoredEvent result = scorer.withContext(base, context);
-        if (result.alertable()) {
-            alertsBySeverity.get(result.severity()).inc();
-        }
-        out.collect(result);
+        out.collect(scorer.withContext(base, context));
 
         if (s.role() == EventRole.WORKLOAD) {
             profile.update(learn(p, o, config, timers));

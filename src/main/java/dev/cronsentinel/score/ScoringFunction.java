@@ -5,9 +5,11 @@ import dev.cronsentinel.config.ScoringConfig;
 import dev.cronsentinel.ingest.EventClassifier;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +32,8 @@ import org.apache.flink.util.Collector;
  * once. Exit: an event-time timer, coalesced to the minute, removes expired ids and the key's state ends
  * empty; a TTL of twice the window is only a backstop for keys whose watermark never advances.
  *
- * <p>Metrics (group {@code cronsentinel}): {@code eventsScored}, {@code duplicatesDropped}, and
- * {@code lateEvents}: events that arrived behind the watermark. ({@code alerts_<severity>} is counted by
- * {@link ProfileFunction}, where context has had its say on score and alertability.) Scoring still
+ * <p>Metrics (group {@code cronsentinel}): {@code eventsScored}, {@code duplicatesDropped},
+ * {@code alerts_<severity>}, and {@code lateEvents}: events that arrived behind the watermark. Scoring still
  * scores them, but their dedupe window may already be over and the correlation stage can no longer place
  * them, so a rising count says {@code event-time.max-out-of-orderness} is too small for this audit pipeline.
  */
@@ -52,6 +53,7 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
     private transient Counter scored;
     private transient Counter duplicates;
     private transient Counter late;
+    private transient Map<Severity, Counter> alertsBySeverity;
 
     public ScoringFunction(RuleSet rules, DecoderConfig decoderConfig, ScoringConfig scoringConfig) {
         this.rules = rules;
@@ -78,6 +80,10 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
         scored = group.counter("eventsScored");
         duplicates = group.counter("duplicatesDropped");
         late = group.counter("lateEvents");
+        alertsBySeverity = new EnumMap<>(Severity.class);
+        for (Severity s : Severity.values()) {
+            alertsBySeverity.put(s, group.counter("alerts_" + s));
+        }
     }
 
     @Override
@@ -103,6 +109,9 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
         }
         ScoredEvent s = scorer.score(e, role);
         scored.inc();
+        if (s.alertable()) {
+            alertsBySeverity.get(s.severity()).inc();
+        }
         out.collect(s);
     }
 

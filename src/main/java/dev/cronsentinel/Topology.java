@@ -10,6 +10,8 @@ import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.score.ActorNamespaceKey;
 import dev.cronsentinel.score.AlertFactory;
+import dev.cronsentinel.score.AlertGroupingFunction;
+import dev.cronsentinel.score.ContextStage;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.ScoringFunction;
@@ -29,8 +31,11 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *  raw records ─► decode ─────────────────────────────► dead letters
  *                   │ WorkloadEvent
  *                   ▼ event-time watermarks (bounded out-of-orderness + idleness)
- *                 keyBy(actor, namespace) ─► score ─► ScoredEvent ─┬─► alerts (workload, attempt, unscored)
- *                                                                  └─► correlate (CronJob -> Job -> Pod) ─► alerts (escalation, orphan)
+ *                 keyBy(actor, namespace) ─► score ─► context (spread by actor, profile by (actor, namespace))
+ *                                                        │ ScoredEvent
+ *                    ┌───────────────────────────────────┴───────────────────────────────────┐
+ *                    ▼                                                                       ▼
+ *  alerts (workload, attempt, unscored) ─► group repeats              correlate (CronJob -> Job -> Pod) ─► alerts (escalation, orphan)
  * </pre>
  *
  * Every operator has a stable uid (savepoint compatibility) and a name that reads like the architecture in
@@ -96,8 +101,12 @@ public final class Topology {
                 .uid(UID_SCORE)
                 .name("score by (actor, namespace)");
 
+        // Per-actor context (issue 10): context signals join the structural ones before anything alerts or
+        // correlates, so a root lifted by context escalates too. See score/ContextStage.
+        DataStream<ScoredEvent> contextual = ContextStage.apply(scored, rules, config.context());
+
         String profile = rules.profile();
-        SingleOutputStreamOperator<Alert> alerts = scored
+        SingleOutputStreamOperator<Alert> alerts = contextual
                 .filter(ScoredEvent::alertable)
                 .uid("alertable")
                 .name("alertable events")
@@ -107,13 +116,16 @@ public final class Topology {
                 .name("alert documents");
 
         // Correlation: spawns never alert on their own above; their chains escalate here (operators uid'd correlate-*).
-        CorrelationStage.Result correlated = CorrelationStage.attach(scored,
+        CorrelationStage.Result correlated = CorrelationStage.attach(contextual,
                 config.correlation().forRules(rules.profile(), rules.alertThreshold()));
-        DataStream<Alert> allAlerts = alerts.union(correlated.alerts());
+        // Repeats of one single-event finding fold into one alert (issue 10, score/AlertGroupingFunction);
+        // correlation's alerts already carry their own count.
+        DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
+        DataStream<Alert> allAlerts = grouped.union(correlated.alerts());
 
         attach(allAlerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
-        return new Streams(scored, allAlerts, deadLetters, correlated.late());
+        return new Streams(contextual, allAlerts, deadLetters, correlated.late());
     }
 
     /**

@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param kafkaOutput the Kafka sinks ({@code output.kafka.*}) when alerts or dead letters go to Kafka, else null
  * @param elasticsearchOutput the Elasticsearch sinks ({@code output.elasticsearch.*}) when alerts or dead letters go
  *     to Elasticsearch, else null
+ * @param context per-actor context: profile lookback, bounds, learning period and context-signal weights
+ * @param grouping how repeats of one finding fold into one alert
  */
 public record JobConfig(
         String profile,
@@ -41,7 +43,9 @@ public record JobConfig(
         CorrelationConfig correlation,
         KafkaSourceConfig kafkaInput,
         KafkaSinkConfig kafkaOutput,
-        ElasticsearchSinkConfig elasticsearchOutput) implements Serializable {
+        ElasticsearchSinkConfig elasticsearchOutput,
+        ContextConfig context,
+        GroupingConfig grouping) implements Serializable {
 
     public static final List<String> PROFILES = List.of("default", "splunk", "sumo");
     public static final List<String> INPUTS = List.of("file", "kafka");
@@ -93,7 +97,7 @@ public record JobConfig(
         }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
                 DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c),
-                kafkaInput, kafkaOutput, elasticsearchOutput);
+                kafkaInput, kafkaOutput, elasticsearchOutput, ContextConfig.from(c), GroupingConfig.from(c));
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

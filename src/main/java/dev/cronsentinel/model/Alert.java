@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * One alert document, the unit every sink writes. Sinks are idempotent on {@link #alertId()}: it is derived
- * from the audit ID (or the chain root) and the rule version, so a replay of the same input overwrites
- * rather than duplicates.
+ * from the finding's group (actor, namespace, evidence and grouping period; see AlertGroupingFunction) or the
+ * chain root, and the rule version, so a replay of the same input overwrites rather than duplicates.
  *
  * @param eventTime epoch millis of the event that raised it (for an escalation: the latest spawn)
  * @param timestamp {@code eventTime} as ISO-8601 UTC

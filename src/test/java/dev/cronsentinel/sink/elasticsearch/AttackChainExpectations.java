@@ -4,10 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.fixtures.AttackChainFixture;
-import dev.cronsentinel.model.AlertIds;
+import dev.cronsentinel.ingest.EventClassifier;
+import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.score.AlertFactory;
+import dev.cronsentinel.score.AlertGroupingFunction;
+import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
+import dev.cronsentinel.score.Scorer;
 import dev.cronsentinel.testing.TestData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,8 +26,11 @@ import java.util.Map;
 
 /**
  * What the attack-chain fixture ({@code fixtures/chains/attack-chains.expected.json}) says a correct job raises,
- * turned into the alert ids the job derives ({@link AlertIds} over the audit ID and the rule version). Alerts of
- * kinds whose ids another stage derives (escalation, orphan) are listed by what identifies them instead.
+ * turned into the alert ids the job derives. A single-event alert reaches the sinks under its group's id
+ * ({@link AlertGroupingFunction#groupIdOf}: actor, namespace, structural evidence, grouping period and rule
+ * version), so the expected id is computed from the fixture's event through the decoder, the scorer and the
+ * alert factory; every such alert of this fixture is a group of its own. Alerts of kinds whose ids another
+ * stage derives (escalation, orphan) are listed by what identifies them instead.
  */
 final class AttackChainExpectations {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -39,7 +49,9 @@ final class AttackChainExpectations {
     }
 
     static AttackChainExpectations load(JobConfig config) {
-        String ruleVersion = RuleSetLoader.load(config.rulesFile()).version();
+        RuleSet rules = RuleSetLoader.load(config.rulesFile());
+        Scorer scorer = new Scorer(rules);
+        EventClassifier classifier = new EventClassifier(config.decoder());
         AttackChainExpectations out = new AttackChainExpectations();
         try {
             JsonNode root = MAPPER.readTree(TestData.resource(AttackChainFixture.EXPECTED).toFile());
@@ -49,12 +61,12 @@ final class AttackChainExpectations {
                     String kind = a.path("kind").asText();
                     switch (kind) {
                         case "workload":
-                            String w = AlertIds.of(AlertKind.WORKLOAD, a.path("auditID").asText(), ruleVersion);
+                            String w = idOf(AlertKind.WORKLOAD, a.path("auditID").asText(), config, scorer, classifier);
                             out.workloadIds.put(w, ns);
                             out.auditIds.put(w, a.path("auditID").asText());
                             break;
                         case "attempt":
-                            String id = AlertIds.of(AlertKind.ATTEMPT, a.path("auditID").asText(), ruleVersion);
+                            String id = idOf(AlertKind.ATTEMPT, a.path("auditID").asText(), config, scorer, classifier);
                             out.auditIds.put(id, a.path("auditID").asText());
                             if (a.path("optional").asBoolean(false)) {
                                 out.optionalIds.add(id);
@@ -74,6 +86,18 @@ final class AttackChainExpectations {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /** The id the job gives the single-event alert of this audit ID's ResponseComplete event. */
+    private static String idOf(AlertKind kind, String auditId, JobConfig config, Scorer scorer, EventClassifier classifier) {
+        byte[] line = TestData.lines(fixture()).get((int) lineOf(auditId) - 1);
+        WorkloadEvent e = TestData.decode(config.decoder(), line).events.get(0);
+        ScoredEvent s = scorer.score(e, classifier.classify(e));
+        Alert alert = AlertFactory.fromScored(s, scorer.rules().profile());
+        if (alert.kind() != kind) {
+            throw new IllegalStateException(auditId + " scores as " + alert.kind() + ", the fixture expects " + kind);
+        }
+        return AlertGroupingFunction.groupIdOf(alert, config.grouping().period());
     }
 
     /** The fixture's lines as a source would hand them over. */

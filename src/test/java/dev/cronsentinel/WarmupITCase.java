@@ -1,6 +1,7 @@
 package dev.cronsentinel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.model.Alert;
@@ -166,7 +167,7 @@ class WarmupITCase {
         assertThat(WarmupJob.take(args, "max-parallelism")).isEqualTo("64");
         assertThat(args).containsExactly("--config", "conf/cronsentinel.yaml");
         assertThat(WarmupJob.take(args, "savepoint")).isNull();
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> WarmupJob.parseMaxParallelism("0"))
+        assertThatThrownBy(() -> WarmupJob.parseMaxParallelism("0"))
                 .hasMessageContaining("--max-parallelism");
         assertThat(WarmupJob.parseMaxParallelism(null)).isEqualTo(128);
     }

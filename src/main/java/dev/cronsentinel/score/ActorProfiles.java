@@ -1,10 +1,10 @@
 package dev.cronsentinel.score;
 
+import dev.cronsentinel.config.ContextConfig;
 import dev.cronsentinel.model.ActorProfile;
 import dev.cronsentinel.model.ContainerSpec;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.WorkloadEvent;
-import dev.cronsentinel.config.ContextConfig;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

@@ -9,6 +9,7 @@ import dev.cronsentinel.model.Signal;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +50,7 @@ public final class ContextScorer {
         this.scorer = scorer;
         this.lookback = config.lookback().toMillis();
         this.scripted = Set.copyOf(config.scriptedClients());
-        Set<String> whole = new java.util.HashSet<>();
+        Set<String> whole = new HashSet<>();
         for (RuleSet.AllowlistEntry a : scorer.rules().allowlists()) {
             if (a.image() == null) {
                 whole.add(a.id());

@@ -1,5 +1,7 @@
 package dev.cronsentinel.score;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -150,7 +152,7 @@ public final class SourceNetwork {
 
     /** Splits on one character, keeping empty parts; regex-free like the rest of this parser. */
     private static String[] split(String s, char sep) {
-        java.util.List<String> parts = new java.util.ArrayList<>();
+        List<String> parts = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < s.length(); i++) {
             if (s.charAt(i) == sep) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cronsentinel.CronSentinelJob;
 import dev.cronsentinel.testing.TestData;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The context and grouping keys in conf/cronsentinel.yaml: read, typed and validated at start. */
@@ -38,7 +40,7 @@ class ContextConfigTest {
         assertThat(c.context().spreadWindow()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.context().maxNetworks()).isEqualTo(8);
         assertThat(c.grouping().period()).isEqualTo(Duration.ofMinutes(15));
-        ContextConfig bare = ContextConfig.from(new ConfigSource(java.util.Map.of("context.lookback", "3d"), java.nio.file.Path.of(".")));
+        ContextConfig bare = ContextConfig.from(new ConfigSource(Map.of("context.lookback", "3d"), Path.of(".")));
         assertThat(bare.learningPeriod()).as("without its own key, learning lasts one lookback").isEqualTo(Duration.ofDays(3));
     }
 

@@ -11,6 +11,7 @@ import dev.cronsentinel.testing.AuditEvents;
 import dev.cronsentinel.testing.TestData;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -259,7 +260,7 @@ class ProfileFunctionTest {
     }
 
     private static List<Signal> append(List<Signal> list, Signal s) {
-        List<Signal> out = new java.util.ArrayList<>(list);
+        List<Signal> out = new ArrayList<>(list);
         out.add(s);
         return out;
     }

@@ -9,7 +9,7 @@ import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.score.ActorNamespaceKey;
-import dev.cronsentinel.score.AlertFactory;
+import dev.cronsentinel.score.AlertDocumentFunction;
 import dev.cronsentinel.score.AlertGroupingFunction;
 import dev.cronsentinel.score.ContextStage;
 import dev.cronsentinel.score.RuleSet;
@@ -110,8 +110,7 @@ public final class Topology {
                 .filter(ScoredEvent::alertable)
                 .uid("alertable")
                 .name("alertable events")
-                .map(s -> AlertFactory.fromScored(s, profile))
-                .returns(Alert.class)
+                .map(new AlertDocumentFunction(profile))
                 .uid(UID_ALERTS)
                 .name("alert documents");
 

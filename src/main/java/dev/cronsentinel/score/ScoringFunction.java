@@ -33,7 +33,7 @@ import org.apache.flink.util.Collector;
  * empty; a TTL of twice the window is only a backstop for keys whose watermark never advances.
  *
  * <p>Metrics (group {@code cronsentinel}): {@code eventsScored}, {@code duplicatesDropped},
- * {@code alerts_<severity>}, and {@code lateEvents}: events that arrived behind the watermark. Scoring still
+ * {@code structuralAlerts_<severity>} (alertable on structure alone, before per-actor context), and {@code lateEvents}: events that arrived behind the watermark. Scoring still
  * scores them, but their dedupe window may already be over and the correlation stage can no longer place
  * them, so a rising count says {@code event-time.max-out-of-orderness} is too small for this audit pipeline.
  */
@@ -82,7 +82,7 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
         late = group.counter("lateEvents");
         alertsBySeverity = new EnumMap<>(Severity.class);
         for (Severity s : Severity.values()) {
-            alertsBySeverity.put(s, group.counter("alerts_" + s));
+            alertsBySeverity.put(s, group.counter("structuralAlerts_" + s));
         }
     }
 

@@ -80,7 +80,7 @@ class ScoringFunctionMetricsTest {
         assertThat(count("eventsScored")).isEqualTo(3);
         assertThat(h.extractOutputValues()).extracting(s -> s.event().auditId())
                 .containsExactly(behind.auditId(), onIt.auditId(), ahead.auditId());
-        long alerts = counters.entrySet().stream().filter(e -> e.getKey().startsWith("alerts_"))
+        long alerts = counters.entrySet().stream().filter(e -> e.getKey().startsWith("structuralAlerts_"))
                 .mapToLong(e -> e.getValue().getCount()).sum();
         assertThat(alerts).isEqualTo(h.extractOutputValues().stream().filter(ScoredEvent::alertable).count()).isPositive();
         h.close();

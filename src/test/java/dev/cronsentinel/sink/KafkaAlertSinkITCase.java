@@ -136,7 +136,7 @@ class KafkaAlertSinkITCase {
                 .uid(KafkaAlertSinkFactory.DEAD_LETTERS_UID).name("dead letters");
         env.execute("dead letters");
 
-        List<ConsumerRecord<byte[], byte[]>> read = KAFKA.readAll(deadLetters, IsolationLevel.READ_COMMITTED);
+        List<ConsumerRecord<byte[], byte[]>> read = readCommitted(deadLetters, 3);
         assertThat(read).hasSize(3);
         Map<String, ConsumerRecord<byte[], byte[]>> byPosition = read.stream().collect(Collectors.toMap(
                 r -> header(r, DeadLetterRecordSerializer.HEADER_ORIGIN) + "@"
@@ -189,5 +189,20 @@ class KafkaAlertSinkITCase {
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a topic with read_committed until it holds {@code expected} records or 30 s pass. The broker
+     * acknowledges a transaction commit before its commit markers reach the partitions, so right after the
+     * job finishes the last stable offset can still lag for a moment.
+     */
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected) throws Exception {
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(30);
+        List<ConsumerRecord<byte[], byte[]>> read = KAFKA.readAll(topic, IsolationLevel.READ_COMMITTED);
+        while (read.size() < expected && java.time.Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            read = KAFKA.readAll(topic, IsolationLevel.READ_COMMITTED);
+        }
+        return read;
     }
 }

@@ -82,9 +82,9 @@ public final class ExactlyOnceOutput {
     }
 
     /**
-     * Chain alerts come again under their id, each time with a count no lower than before. A single-event alert
-     * comes again only as a grouped repeat of its finding (score/AlertGroupingFunction), always with a higher
-     * count; one seen again with the same count is a duplicate.
+     * An alert id comes again only as an update: a chain alert (escalation, orphan) with a count no lower
+     * than before, a single-event alert only as a grouped repeat of its finding, with a higher count. A
+     * single-event alert delivered twice with the same count is a duplicate.
      */
     private static void assertVersions(List<Alert> alerts, String where) {
         Map<String, Alert> last = new TreeMap<>();

@@ -39,7 +39,8 @@ public final class Scorer {
     private static final int MAX_SIGNALS = 64;
     /** Characters env expansion may add to a command line before repeated references stop expanding. */
     static final int MAX_ENV_EXPANSION = 64 * 1024;
-    private static final Pattern BASE64_TOKEN = Pattern.compile("[A-Za-z0-9+/]{16,}={0,2}");
+    /** Shortest run of base64 characters worth decoding. */
+    static final int MIN_BASE64_TOKEN = 16;
     private static final Pattern ENV_REF = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)|\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
     private final RuleSet rules;
@@ -48,7 +49,16 @@ public final class Scorer {
     private final List<Allow> allowlists = new ArrayList<>();
     private final Set<String> capabilities = new LinkedHashSet<>();
 
-    private record Compiled(RuleSet.PatternRule rule, Pattern pattern) {}
+    /** A rule's pattern with the literals one of which any match must contain (checked first: far cheaper). */
+    private record Compiled(RuleSet.PatternRule rule, Pattern pattern, LiteralPrefilter prefilter) {
+        static Compiled of(RuleSet.PatternRule rule) {
+            return new Compiled(rule, Pattern.compile(rule.pattern()), LiteralPrefilter.of(rule.pattern()));
+        }
+
+        boolean find(String text) {
+            return prefilter.mightMatch(text) && pattern.matcher(text).find();
+        }
+    }
 
     private record Allow(RuleSet.AllowlistEntry entry, Pattern namespace, Pattern actor, Pattern image) {}
 
@@ -58,10 +68,10 @@ public final class Scorer {
     public Scorer(RuleSet rules) {
         this.rules = rules;
         for (RuleSet.PatternRule r : rules.imageRules()) {
-            imageRules.add(new Compiled(r, Pattern.compile(r.pattern())));
+            imageRules.add(Compiled.of(r));
         }
         for (RuleSet.PatternRule r : rules.commandRules()) {
-            commandRules.add(new Compiled(r, Pattern.compile(r.pattern())));
+            commandRules.add(Compiled.of(r));
         }
         for (RuleSet.AllowlistEntry a : rules.allowlists()) {
             allowlists.add(new Allow(a, compileOrNull(a.namespace()), compileOrNull(a.actor()), compileOrNull(a.image())));
@@ -207,7 +217,7 @@ public final class Scorer {
             String repo = img.repository();
             if (c.image() != null) {
                 for (Compiled r : imageRules) {
-                    if (r.pattern().matcher(repo).find()) {
+                    if (r.find(repo)) {
                         container(out, index, img, new Signal(Signals.SUSPICIOUS_IMAGE, r.rule().rule(), r.rule().weight(), c.path() + ".image", bound(c.image())));
                     }
                 }
@@ -254,9 +264,8 @@ public final class Scorer {
         for (String text : new String[] {joined, expanded}) {
             // Every token is decoded, not the first few: a cap would let harmless decoys hide the payload
             // behind them. The work stays linear: the decoded tokens are shorter than the line they are in.
-            Matcher m = BASE64_TOKEN.matcher(text);
-            while (m.find()) {
-                String decoded = decodeBase64Text(m.group());
+            for (String token : base64Tokens(text)) {
+                String decoded = decodeBase64Text(token);
                 if (decoded != null) {
                     matchCommand(out, index, img, decoded, path + " (base64-decoded)", seenRules);
                 }
@@ -272,7 +281,7 @@ public final class Scorer {
             if (seenRules.contains(r.rule().rule())) {
                 continue;
             }
-            if (r.pattern().matcher(text).find()) {
+            if (r.find(text)) {
                 seenRules.add(r.rule().rule());
                 container(out, index, img, new Signal(Signals.SHELL_COMMAND, r.rule().rule(), r.rule().weight(), path, bound(text)));
             }
@@ -316,6 +325,43 @@ public final class Scorer {
         }
         sb.append(text, last, text.length());
         return sb.toString();
+    }
+
+    /**
+     * The tokens the regex {@code [A-Za-z0-9+/]{16,}={0,2}} would find, left to right: every maximal run of at
+     * least 16 base64 characters with up to two '=' after it. A hand-written scan because it runs on every
+     * command line and a character-class loop is ~50 times cheaper than RE2J's NFA over the same text.
+     */
+    static List<String> base64Tokens(String text) {
+        List<String> tokens = null;
+        int n = text.length();
+        int i = 0;
+        while (i < n) {
+            if (!isBase64(text.charAt(i))) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < n && isBase64(text.charAt(i))) {
+                i++;
+            }
+            if (i - start >= MIN_BASE64_TOKEN) {
+                int end = i;
+                while (end < n && end - i < 2 && text.charAt(end) == '=') {
+                    end++;
+                }
+                if (tokens == null) {
+                    tokens = new ArrayList<>();
+                }
+                tokens.add(text.substring(start, end));
+                i = end;
+            }
+        }
+        return tokens == null ? List.of() : tokens;
+    }
+
+    private static boolean isBase64(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
     }
 
     /** Decodes a base64 token and returns it when it is mostly printable text, else null. */

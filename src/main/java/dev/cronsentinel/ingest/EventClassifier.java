@@ -1,7 +1,7 @@
 package dev.cronsentinel.ingest;
 
-import com.google.re2j.Pattern;
 import dev.cronsentinel.config.DecoderConfig;
+import dev.cronsentinel.config.PrefilteredPattern;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.io.Serializable;
@@ -20,12 +20,12 @@ public final class EventClassifier implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final Set<String> controllers;
-    private final String outOfScopePodCreators;
-    private transient Pattern outOfScope;
+    /** Checked for every pod create: the prefilter skips the regex for the usual human and controller names. */
+    private final PrefilteredPattern outOfScope;
 
     public EventClassifier(DecoderConfig cfg) {
         this.controllers = new HashSet<>(cfg.controllers());
-        this.outOfScopePodCreators = cfg.outOfScopePodCreators();
+        this.outOfScope = PrefilteredPattern.compile(cfg.outOfScopePodCreators());
     }
 
     /** The role of the event, or null when it is not ours to judge; {@link #dropReason} then says why. */
@@ -43,7 +43,7 @@ public final class EventClassifier implements Serializable {
             boolean spawn = "create".equals(e.verb()) && ("jobs".equals(e.resource()) || "pods".equals(e.resource()));
             return spawn ? null : "controller-housekeeping";
         }
-        if ("pods".equals(e.resource()) && e.username() != null && outOfScope().matcher(e.username()).find()) {
+        if ("pods".equals(e.resource()) && e.username() != null && outOfScope.find(e.username())) {
             return "out-of-scope-pod-creator";
         }
         return null;
@@ -54,12 +54,5 @@ public final class EventClassifier implements Serializable {
             return EventRole.ATTEMPT;
         }
         return e.username() != null && controllers.contains(e.username()) ? EventRole.SPAWN : EventRole.WORKLOAD;
-    }
-
-    private Pattern outOfScope() {
-        if (outOfScope == null) {
-            outOfScope = Pattern.compile(outOfScopePodCreators);
-        }
-        return outOfScope;
     }
 }

@@ -2,6 +2,7 @@ package dev.cronsentinel.score;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
+import dev.cronsentinel.config.PrefilteredPattern;
 import dev.cronsentinel.model.ContainerSpec;
 import dev.cronsentinel.model.EnvVarSpec;
 import dev.cronsentinel.model.EventRole;
@@ -50,17 +51,17 @@ public final class Scorer {
     private final Set<String> capabilities = new LinkedHashSet<>();
 
     /** A rule's pattern with the literals one of which any match must contain (checked first: far cheaper). */
-    private record Compiled(RuleSet.PatternRule rule, Pattern pattern, LiteralPrefilter prefilter) {
+    private record Compiled(RuleSet.PatternRule rule, PrefilteredPattern pattern) {
         static Compiled of(RuleSet.PatternRule rule) {
-            return new Compiled(rule, Pattern.compile(rule.pattern()), LiteralPrefilter.of(rule.pattern()));
+            return new Compiled(rule, PrefilteredPattern.compile(rule.pattern()));
         }
 
         boolean find(String text) {
-            return prefilter.mightMatch(text) && pattern.matcher(text).find();
+            return pattern.find(text);
         }
     }
 
-    private record Allow(RuleSet.AllowlistEntry entry, Pattern namespace, Pattern actor, Pattern image) {}
+    private record Allow(RuleSet.AllowlistEntry entry, PrefilteredPattern namespace, PrefilteredPattern actor, PrefilteredPattern image) {}
 
     /** A signal with the container image it came from (null for pod-level signals). */
     private record Found(Signal signal, String repository, String qualified, int template) {}
@@ -412,10 +413,10 @@ public final class Scorer {
     }
 
     private boolean scopeMatches(Allow a, WorkloadEvent e) {
-        if (a.namespace() != null && (e.namespace() == null || !a.namespace().matcher(e.namespace()).find())) {
+        if (a.namespace() != null && (e.namespace() == null || !a.namespace().find(e.namespace()))) {
             return false;
         }
-        return a.actor() == null || (e.username() != null && a.actor().matcher(e.username()).find());
+        return a.actor() == null || (e.username() != null && a.actor().find(e.username()));
     }
 
     /** The allowlist entry that silences this signal, or null. */
@@ -446,11 +447,11 @@ public final class Scorer {
     }
 
     private static boolean imageMatches(Allow a, String repository, String qualified) {
-        return a.image().matcher(repository).find() || a.image().matcher(qualified).find();
+        return a.image().find(repository) || a.image().find(qualified);
     }
 
-    private static Pattern compileOrNull(String p) {
-        return p == null ? null : Pattern.compile(p);
+    private static PrefilteredPattern compileOrNull(String p) {
+        return p == null ? null : PrefilteredPattern.compile(p);
     }
 
     static String bound(String v) {

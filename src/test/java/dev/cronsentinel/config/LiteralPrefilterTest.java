@@ -1,4 +1,7 @@
-package dev.cronsentinel.score;
+package dev.cronsentinel.config;
+
+import dev.cronsentinel.score.RuleSet;
+import dev.cronsentinel.score.RuleSetLoader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package dev.cronsentinel.score;
+package dev.cronsentinel.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,9 +19,9 @@ import java.util.Set;
  * {@code \x..}, octal escapes, POSIX classes) gives {@link #ALWAYS}, which never skips a pattern. A pattern
  * RE2J rejects never gets here: rules are compiled and validated first.
  */
-final class LiteralPrefilter {
+public final class LiteralPrefilter {
     /** The prefilter that knows nothing: the pattern always runs. */
-    static final LiteralPrefilter ALWAYS = new LiteralPrefilter(List.of());
+    public static final LiteralPrefilter ALWAYS = new LiteralPrefilter(List.of());
 
     /** Largest set of alternatives kept as an exact set; past it, the pieces are required separately. */
     private static final int MAX_SET = 64;
@@ -35,7 +35,7 @@ final class LiteralPrefilter {
     }
 
     /** The prefilter of an RE2 pattern; {@link #ALWAYS} when nothing useful (or certain) can be said. */
-    static LiteralPrefilter of(String pattern) {
+    public static LiteralPrefilter of(String pattern) {
         try {
             Parser p = new Parser(pattern);
             Info info = p.alternation();
@@ -50,7 +50,7 @@ final class LiteralPrefilter {
     }
 
     /** False only when the pattern cannot match {@code text}. */
-    boolean mightMatch(String text) {
+    public boolean mightMatch(String text) {
         if (literals.isEmpty()) {
             return true;
         }
@@ -63,7 +63,7 @@ final class LiteralPrefilter {
     }
 
     /** The required literals (one of them must occur); empty for {@link #ALWAYS}. */
-    List<String> literals() {
+    public List<String> literals() {
         return literals;
     }
 

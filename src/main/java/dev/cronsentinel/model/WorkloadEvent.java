@@ -1,5 +1,6 @@
 package dev.cronsentinel.model;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -48,6 +49,32 @@ public record WorkloadEvent(
         boolean manualFromCronJob,
         List<PodTemplate> templates,
         String origin) {
+
+    /**
+     * This event as the stages after scoring need it: each pod template keeps its path, its pod-level flags and
+     * its containers' paths, names and images (per-actor context and alert documents read images); commands,
+     * env, volumes and security contexts are dropped, their findings already live in the signals' evidence.
+     * Why: every relevant event crosses several keyed exchanges after scoring (context, correlation,
+     * grouping), each a serialization, and the env and command lists are most of its bytes.
+     */
+    public WorkloadEvent afterScoring() {
+        if (templates == null || templates.isEmpty()) {
+            return this;
+        }
+        List<PodTemplate> slim = new ArrayList<>(templates.size());
+        for (PodTemplate t : templates) {
+            List<ContainerSpec> containers = new ArrayList<>(t.containers().size());
+            for (ContainerSpec c : t.containers()) {
+                containers.add(new ContainerSpec(c.path(), c.name(), c.image(), List.of(), List.of(), List.of(), null, null,
+                        null, null, List.of(), List.of()));
+            }
+            slim.add(new PodTemplate(t.source(), t.path(), t.hostNetwork(), t.hostPID(), t.hostIPC(), t.runAsUser(),
+                    t.runAsNonRoot(), containers, List.of()));
+        }
+        return new WorkloadEvent(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups,
+                userAgent, sourceIp, responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel,
+                schedule, timeZone, manualFromCronJob, slim, origin);
+    }
 
     /** True when the request was refused: such an event is an attempt, not a workload. */
     public boolean refused() {

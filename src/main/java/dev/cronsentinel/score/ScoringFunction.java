@@ -107,7 +107,9 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
             // The decoder already drops these; kept as a guard for events built elsewhere.
             return;
         }
-        ScoredEvent s = scorer.score(e, role);
+        ScoredEvent full = scorer.score(e, role);
+        ScoredEvent s = new ScoredEvent(full.event().afterScoring(), full.role(), full.signals(), full.score(), full.severity(),
+                full.alertable(), full.allowlistedBy(), full.ruleVersion());
         scored.inc();
         if (s.alertable()) {
             alertsBySeverity.get(s.severity()).inc();

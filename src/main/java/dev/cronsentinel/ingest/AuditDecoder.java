@@ -51,6 +51,7 @@ public final class AuditDecoder {
     private final EventListSplitter splitter = new EventListSplitter();
     private final ObjectMapper mapper;
     private final JsonFactory streaming;
+    private final PrunedTreeReader treeReader;
     private final AuditEventParser parser;
     private final EventClassifier classifier;
 
@@ -70,6 +71,7 @@ public final class AuditDecoder {
         this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.streaming = factory;
         this.parser = new AuditEventParser(mapper);
+        this.treeReader = new PrunedTreeReader(factory);
         this.classifier = new EventClassifier(cfg);
     }
 
@@ -128,7 +130,7 @@ public final class AuditDecoder {
     private void parseFully(RawAuditRecord rec, byte[] b, int off, int len, boolean recheck, boolean topLevel, Output out) {
         JsonNode root;
         try {
-            root = mapper.readTree(b, off, len);
+            root = treeReader.read(b, off, len);
         } catch (StreamConstraintsException e) {
             out.deadLetter(dead(rec, b, off, len, len, "limit-exceeded", e.getOriginalMessage()));
             return;

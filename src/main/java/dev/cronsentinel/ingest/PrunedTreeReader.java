@@ -1,0 +1,141 @@
+package dev.cronsentinel.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+
+/**
+ * Reads a relevant audit event into a Jackson tree, leaving out the subtrees {@link AuditEventParser} never
+ * reads. At level {@code RequestResponse} the {@code responseObject} repeats the whole object the request
+ * created, plus {@code managedFields} and {@code status}; building nodes for it doubled the cost of every
+ * relevant event. Left out:
+ * <ul>
+ *   <li>{@code metadata.managedFields} and {@code status} of {@code requestObject} and {@code responseObject};</li>
+ *   <li>under {@code responseObject.spec}, every object or array value (templates are read from the request;
+ *       the response's spec is read only for a CronJob's {@code schedule} and {@code timeZone}).</li>
+ * </ul>
+ *
+ * <p>Left-out subtrees are still read token by token ({@link JsonParser#skipChildren}), so malformed JSON,
+ * duplicate keys ({@code STRICT_DUPLICATE_DETECTION}) and the {@code StreamReadConstraints} limits fail the
+ * event exactly as a full parse does; only the nodes are not built. Recursion depth is bounded by the
+ * factory's nesting limit ({@code ingest.max-depth}, at most 1000).
+ */
+final class PrunedTreeReader {
+    /** Where in the event an object is: decides which of its fields are left out. */
+    private enum Place {
+        ROOT, REQUEST, RESPONSE, META, RESPONSE_SPEC, OTHER;
+
+        Place child(String field) {
+            switch (this) {
+                case ROOT:
+                    return "requestObject".equals(field) ? REQUEST : "responseObject".equals(field) ? RESPONSE : OTHER;
+                case REQUEST:
+                    return "metadata".equals(field) ? META : OTHER;
+                case RESPONSE:
+                    return "metadata".equals(field) ? META : "spec".equals(field) ? RESPONSE_SPEC : OTHER;
+                default:
+                    return OTHER;
+            }
+        }
+
+        /** True when the value of {@code field} (already known to be an object or array) is left out. */
+        boolean skips(String field) {
+            switch (this) {
+                case REQUEST:
+                case RESPONSE:
+                    return "status".equals(field);
+                case META:
+                    return "managedFields".equals(field);
+                case RESPONSE_SPEC:
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private final JsonFactory factory;
+    private final JsonNodeFactory nodes = JsonNodeFactory.instance;
+
+    PrunedTreeReader(JsonFactory factory) {
+        this.factory = factory;
+    }
+
+    /** The event's tree; trailing tokens after the root value are malformed input, as with a full parse. */
+    JsonNode read(byte[] b, int off, int len) throws IOException {
+        try (JsonParser p = factory.createParser(b, off, len)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                return null;
+            }
+            JsonNode root = t == JsonToken.START_OBJECT ? object(p, Place.ROOT) : value(p, t, Place.OTHER);
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                throw new JsonParseException(p, "Trailing token (of type " + trailing + ") found after value");
+            }
+            return root;
+        }
+    }
+
+    private ObjectNode object(JsonParser p, Place place) throws IOException {
+        ObjectNode o = nodes.objectNode();
+        String field;
+        while ((field = p.nextFieldName()) != null) {
+            JsonToken t = p.nextToken();
+            if ((t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY) && place.skips(field)) {
+                p.skipChildren();
+                continue;
+            }
+            o.set(field, t == JsonToken.START_OBJECT ? object(p, place.child(field)) : value(p, t, Place.OTHER));
+        }
+        return o;
+    }
+
+    private ArrayNode array(JsonParser p) throws IOException {
+        ArrayNode a = nodes.arrayNode();
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t == null) {
+                throw new JsonParseException(p, "Unexpected end-of-input in array");
+            }
+            a.add(value(p, t, Place.OTHER));
+        }
+        return a;
+    }
+
+    private JsonNode value(JsonParser p, JsonToken t, Place place) throws IOException {
+        switch (t) {
+            case START_OBJECT:
+                return object(p, place);
+            case START_ARRAY:
+                return array(p);
+            case VALUE_STRING:
+                return nodes.textNode(p.getText());
+            case VALUE_NUMBER_INT:
+                switch (p.getNumberType()) {
+                    case INT:
+                        return nodes.numberNode(p.getIntValue());
+                    case LONG:
+                        return nodes.numberNode(p.getLongValue());
+                    default:
+                        return nodes.numberNode(p.getBigIntegerValue());
+                }
+            case VALUE_NUMBER_FLOAT:
+                return nodes.numberNode(p.getDoubleValue());
+            case VALUE_TRUE:
+                return nodes.booleanNode(true);
+            case VALUE_FALSE:
+                return nodes.booleanNode(false);
+            case VALUE_NULL:
+                return nodes.nullNode();
+            default:
+                throw new JsonParseException(p, "Unexpected token " + t);
+        }
+    }
+}

@@ -37,6 +37,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -168,6 +169,7 @@ public class CorrelationBenchmark {
         static final long OUT_OF_ORDERNESS_MILLIS = 30_000;
         /** Watermarks are emitted when they would move by this much event time (a periodic emitter's effect). */
         static final long WATERMARK_STEP_MILLIS = 1_000;
+        static final MemorySize ROCKSDB_MEMORY_PER_OPERATOR = MemorySize.parse("128mb");
 
         /** State names of {@link CronJobLinkFunction}, {@link JobLinkFunction} and {@link EscalationFunction}. */
         static final List<String> CRONJOB_STAGE_STATES = List.of("cronjob-root", "cronjob-pending-jobs");
@@ -204,7 +206,12 @@ public class CorrelationBenchmark {
 
         private <H extends AbstractStreamOperatorTestHarness<?>> H open(H harness) throws Exception {
             if (rocksDb) {
-                harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+                // Full snapshots: their size is the live state; an incremental one is the SST files, compaction garbage included.
+                EmbeddedRocksDBStateBackend backend = new EmbeddedRocksDBStateBackend(false);
+                // The harness's memory manager is a few hundred KB, which makes RocksDB flush its memtable all the
+                // time; give each operator a fixed budget, as a slot's managed memory does in the job.
+                backend.getMemoryConfiguration().setFixedMemoryPerSlot(ROCKSDB_MEMORY_PER_OPERATOR);
+                harness.setStateBackend(backend);
             }
             // Snapshots are taken only to size the state; the default in-memory storage refuses more than 5 MB.
             harness.setCheckpointStorage(new JobManagerCheckpointStorage(Integer.MAX_VALUE));

@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.WorkloadEvent;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -103,7 +102,7 @@ public final class AuditEventParser {
         }
         long eventTime;
         try {
-            eventTime = Instant.parse(timestamp).toEpochMilli();
+            eventTime = AuditTimestamps.epochMillis(timestamp);
         } catch (DateTimeParseException | ArithmeticException e) {
             throw new BadEventException("bad-timestamp", "timestamp '" + bounded(timestamp) + "' is not RFC 3339");
         }

@@ -49,7 +49,40 @@ public final class CronSchedules {
         }
     };
 
-    private record Parsed(ExecutionTime executionTime, ZoneId zone) {}
+    /**
+     * A parsed schedule and the last answer it gave: the first fire strictly after {@code from} is
+     * {@code next}, so no fire lies in (from, next) and the answer is {@code next} for every time in
+     * [from, next). Roots of one schedule arrive in event-time order, mostly inside that interval, and
+     * cron-utils' search costs microseconds (it was a third of the correlation CPU).
+     */
+    private static final class Parsed {
+        final ExecutionTime executionTime;
+        final ZoneId zone;
+        long from = Long.MAX_VALUE;
+        long next;
+
+        Parsed(ExecutionTime executionTime, ZoneId zone) {
+            this.executionTime = executionTime;
+            this.zone = zone;
+        }
+
+        OptionalLong nextAfter(long afterMillis) {
+            if (afterMillis >= from && afterMillis < next) {
+                return OptionalLong.of(next);
+            }
+            ZonedDateTime after = ZonedDateTime.ofInstant(Instant.ofEpochMilli(afterMillis), zone);
+            Optional<ZonedDateTime> n = executionTime.nextExecution(after);
+            if (n.isEmpty()) {
+                return OptionalLong.empty();
+            }
+            long fire = n.get().toInstant().toEpochMilli();
+            if (fire > afterMillis) {
+                from = afterMillis;
+                next = fire;
+            }
+            return OptionalLong.of(fire);
+        }
+    }
 
     public CronSchedules(ZoneId defaultZone) {
         this.defaultZone = defaultZone;
@@ -67,9 +100,7 @@ public final class CronSchedules {
         if (parsed.isEmpty()) {
             return OptionalLong.empty();
         }
-        ZonedDateTime after = ZonedDateTime.ofInstant(Instant.ofEpochMilli(afterMillis), parsed.get().zone());
-        Optional<ZonedDateTime> next = parsed.get().executionTime().nextExecution(after);
-        return next.isPresent() ? OptionalLong.of(next.get().toInstant().toEpochMilli()) : OptionalLong.empty();
+        return parsed.get().nextAfter(afterMillis);
     }
 
     /** True when the schedule (with its zone) can be evaluated. */

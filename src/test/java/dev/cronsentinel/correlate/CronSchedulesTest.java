@@ -63,4 +63,23 @@ class CronSchedulesTest {
         assertThat(n).as(schedule).isPresent();
         return Instant.ofEpochMilli(n.getAsLong()).toString();
     }
+
+    @Test
+    void rememberedAnswersEqualFreshOnes() {
+        // One instance answering many times (memoised intervals) must agree with a fresh instance per question,
+        // over times that move forwards, backwards and across a DST change.
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        String[][] schedules = {{"*/5 * * * *", null}, {"30 2 * * *", "Europe/Berlin"}, {"0 * * * *", "America/New_York"},
+            {"@daily", null}, {"15 9 * * 1-5", "Asia/Kolkata"}};
+        CronSchedules shared = new CronSchedules(ZoneId.of("UTC"));
+        long base = java.time.Instant.parse("2026-03-27T00:00:00Z").toEpochMilli();
+        long t = base;
+        for (int i = 0; i < 20_000; i++) {
+            t = r.nextInt(10) == 0 ? base + r.nextLong(10L * 86_400_000) : t + r.nextLong(120_000);
+            String[] s = schedules[r.nextInt(schedules.length)];
+            assertThat(shared.nextFireAfter(s[0], s[1], t))
+                    .as("%s %s after %d", s[0], s[1], t)
+                    .isEqualTo(new CronSchedules(ZoneId.of("UTC")).nextFireAfter(s[0], s[1], t));
+        }
+    }
 }

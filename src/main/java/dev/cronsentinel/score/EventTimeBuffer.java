@@ -70,20 +70,22 @@ final class EventTimeBuffer {
         return true;
     }
 
-    /** Removes and returns, in order, the events at or before {@code upTo} (an event-time timer fired). */
-    List<ScoredEvent> releaseUpTo(long upTo, TimerService timers) throws Exception {
-        List<ScoredEvent> out = new ArrayList<>();
-        List<Long> times = new ArrayList<>();
-        for (Map.Entry<Long, List<ScoredEvent>> e : pending.entries()) {
-            if (e.getKey() <= upTo) {
-                times.add(e.getKey());
-                out.addAll(e.getValue());
-            }
+    /**
+     * Removes and returns, in order, the events waiting at {@code time} (its event-time timer fired).
+     *
+     * <p>Only that one entry is read: every waiting time has its own timer, and a key's timers fire in time
+     * order, so the earlier ones were released by their own timers already. Why it matters: scanning all the
+     * key's waiting events at each timer made a busy key quadratic (an actor with 50,000 events inside the
+     * out-of-orderness bound spent minutes of CPU in the scan).
+     */
+    List<ScoredEvent> releaseAt(long time, TimerService timers) throws Exception {
+        List<ScoredEvent> at = pending.get(time);
+        if (at == null) {
+            return List.of();
         }
-        for (long t : times) {
-            pending.remove(t);
-        }
+        pending.remove(time);
         finishIfEmpty(timers);
+        List<ScoredEvent> out = new ArrayList<>(at);
         out.sort(ORDER);
         return out;
     }

@@ -205,7 +205,7 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
             }
             return;
         }
-        for (ScoredEvent s : pending.releaseUpTo(timestamp, ctx.timerService())) {
+        for (ScoredEvent s : pending.releaseAt(timestamp, ctx.timerService())) {
             handle(s, ctx.timerService(), out);
         }
         ActorProfile p = profile.value();

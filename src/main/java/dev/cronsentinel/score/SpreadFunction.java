@@ -130,7 +130,7 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
             }
             return;
         }
-        for (ScoredEvent e : pending.releaseUpTo(timestamp, ctx.timerService())) {
+        for (ScoredEvent e : pending.releaseAt(timestamp, ctx.timerService())) {
             handle(e, ctx.timerService(), out);
         }
         ActorSpread s = spread.value();

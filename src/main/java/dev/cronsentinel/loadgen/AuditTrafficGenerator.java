@@ -295,7 +295,10 @@ public final class AuditTrafficGenerator {
 
         PodTemplateBody t = new PodTemplateBody(templateSeed, malicious, name, resource.equals("pods") ? "Always" : "OnFailure");
         String labels = "{" + t.templateLabels + "}";
-        String created = ts(micros + 4000);
+        long latency = 4000 + random.nextInt(30_000);
+        // The object is stored (creationTimestamp) before the response is written (stageTimestamp).
+        long stored = micros + latency / 2;
+        String created = ts(stored);
         String request;
         String response;
         String apiVersion = resource.equals("pods") ? "v1" : "batch/v1";
@@ -311,7 +314,7 @@ public final class AuditTrafficGenerator {
                     managedFields("kubectl-create", apiVersion, created, "\"f:spec\":{\"f:schedule\":{},\"f:jobTemplate\":{}}"), true), spec, "{}");
             Workload w = new Workload(resource, ns, name, uid, templateSeed, malicious, sched[0], sched[1]);
             if (!suspended) {
-                scheduleFire(w, micros, true);
+                scheduleFire(w, stored, true);
             }
         } else if (resource.equals("jobs")) {
             counts.jobRoots++;
@@ -320,7 +323,7 @@ public final class AuditTrafficGenerator {
                     managedFields("kubectl-create", apiVersion, created, "\"f:spec\":{\"f:backoffLimit\":{},\"f:template\":{}}"), true),
                     jobSpec(t, name, uid), "{}");
             Workload w = new Workload(resource, ns, name, uid, templateSeed, malicious, 0, 0);
-            spawns.add(new Spawn(micros + podLagMicros(), order++, w, name, uid, 0, true));
+            spawns.add(new Spawn(stored + podLagMicros(), order++, w, name, uid, 0, true));
         } else {
             counts.podRoots++;
             request = object("Pod", apiVersion, meta(name, null, ns, labels, t.annotations, null, null, null, null, false), t.spec(), null);
@@ -330,7 +333,7 @@ public final class AuditTrafficGenerator {
         }
         counts.body(request.length());
         String path = (resource.equals("pods") ? "/api/v1" : "/apis/batch/v1") + "/namespaces/" + ns + "/" + resource;
-        workloadCreate(user, groups, user.startsWith("system:serviceaccount:"), agent, ip, resource, ns, name, path, request, response);
+        workloadCreate(user, groups, user.startsWith("system:serviceaccount:"), agent, ip, resource, ns, name, path, request, response, latency);
     }
 
     private void spawn(Spawn s) {
@@ -353,7 +356,8 @@ public final class AuditTrafficGenerator {
         String annotations = "{\"batch.kubernetes.io/cronjob-scheduled-timestamp\":\"" + scheduled.substring(0, 19) + "Z\"}";
         String owner = "[{\"apiVersion\":\"batch/v1\",\"kind\":\"CronJob\",\"name\":\"" + w.name() + "\",\"uid\":\"" + w.uid()
                 + "\",\"controller\":true,\"blockOwnerDeletion\":true}]";
-        String created = ts(micros + 3000);
+        long latency = 4000 + random.nextInt(30_000);
+        String created = ts(micros + latency / 2);
         String request = object("Job", "batch/v1", meta(name, null, w.namespace(), labels, annotations, null, scheduledSeconds(scheduled), owner, null, false),
                 jobSpec(t, null, null), "{}");
         String response = object("Job", "batch/v1", meta(name, null, w.namespace(), labels, annotations, uid, scheduledSeconds(scheduled), owner,
@@ -361,11 +365,12 @@ public final class AuditTrafficGenerator {
                 jobSpec(t, name, uid), "{}");
         counts.body(request.length());
         workloadCreate(CRONJOB_CONTROLLER, CONTROLLER_GROUPS, true, KCM_AGENT + CRONJOB_CONTROLLER, "10.0.0.10", "jobs", w.namespace(), name,
-                "/apis/batch/v1/namespaces/" + w.namespace() + "/jobs", request, response);
-        spawns.add(new Spawn(micros + podLagMicros(), order++, w, name, uid, s.scheduledMinute, s.firstOfRoot));
+                "/apis/batch/v1/namespaces/" + w.namespace() + "/jobs", request, response, latency);
+        spawns.add(new Spawn(micros + latency / 2 + podLagMicros(), order++, w, name, uid, s.scheduledMinute, s.firstOfRoot));
         // The CronJob fires again at its next scheduled time; model a finite life (deleted, suspended, run over).
+        // After a late run the controller skips the times it missed and waits for the next one from now.
         if (random.nextBoolean()) {
-            scheduleFire(w, s.scheduledMinute * 60_000_000L + 1, false);
+            scheduleFire(w, micros, false);
         }
     }
 
@@ -395,7 +400,8 @@ public final class AuditTrafficGenerator {
                 + "\",\"controller-uid\":\"" + s.jobUid + "\",\"job-name\":\"" + s.jobName + "\"," + t.templateLabels + "}";
         String owner = "[{\"apiVersion\":\"batch/v1\",\"kind\":\"Job\",\"name\":\"" + s.jobName + "\",\"uid\":\"" + s.jobUid
                 + "\",\"controller\":true,\"blockOwnerDeletion\":true}]";
-        String created = ts(micros + 3000);
+        long latency = 4000 + random.nextInt(30_000);
+        String created = ts(micros + latency / 2);
         String finalizers = "[\"batch.kubernetes.io/job-tracking\"]";
         String request = object("Pod", "v1", meta(null, generateName, w.namespace(), labels, null, null, null, owner, null, false)
                 .replace("\"ownerReferences\"", "\"finalizers\":" + finalizers + ",\"ownerReferences\""), t.spec(), "{}");
@@ -406,7 +412,7 @@ public final class AuditTrafficGenerator {
         counts.body(request.length());
         // The create of a generateName Pod has no objectRef.name (kubernetes#100466).
         workloadCreate(JOB_CONTROLLER, CONTROLLER_GROUPS, true, KCM_AGENT + JOB_CONTROLLER, "10.0.0.10", "pods", w.namespace(), null,
-                "/api/v1/namespaces/" + w.namespace() + "/pods", request, response);
+                "/api/v1/namespaces/" + w.namespace() + "/pods", request, response, latency);
     }
 
     /** Queues the Job of the CronJob's next fire strictly after {@code afterMicros}, if it is within the horizon. */
@@ -468,7 +474,7 @@ public final class AuditTrafficGenerator {
     }
 
     private long podLagMicros() {
-        return 15_000 + random.nextInt(1_500_000);
+        return 50_000 + random.nextInt(1_500_000);
     }
 
     private static String jobSpec(PodTemplateBody t, String jobName, String jobUid) {
@@ -530,7 +536,7 @@ public final class AuditTrafficGenerator {
     }
 
     private void workloadCreate(String user, String groups, boolean serviceAccount, String agent, String ip, String resource, String ns,
-            String name, String uri, String request, String response) {
+            String name, String uri, String request, String response, long latencyMicros) {
         String objectRef = "{\"resource\":\"" + resource + "\",\"namespace\":\"" + ns + "\"" + (name != null ? ",\"name\":\"" + name + "\"" : "")
                 + ",\"apiGroup\":\"" + (resource.equals("pods") ? "" : "batch") + "\",\"apiVersion\":\"v1\"}";
         // At RequestReceived the body is not decoded yet, so objectRef has no name; the API server fills it in later.
@@ -538,7 +544,7 @@ public final class AuditTrafficGenerator {
                 + (resource.equals("pods") ? "" : "batch") + "\",\"apiVersion\":\"v1\"}";
         String bodies = ",\"requestObject\":" + request + (bodiesInResponse ? ",\"responseObject\":" + response : "");
         both("create", user, groups, serviceAccount ? credential(false) : "", agent, ip, receivedRef, objectRef, uri, 201,
-                mix.workloadLevel(), bodies, 4000 + random.nextInt(30_000), true);
+                mix.workloadLevel(), bodies, latencyMicros, true);
     }
 
     // ---- irrelevant requests ----

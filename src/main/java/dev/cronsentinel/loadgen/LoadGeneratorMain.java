@@ -96,14 +96,16 @@ public final class LoadGeneratorMain {
         System.err.println(summary(c, seconds));
     }
 
+    /** The counts as printed at the end of a run; {@code seconds} NaN leaves the timing out. */
     static String summary(AuditTrafficGenerator.Counts c, double seconds) {
         long[] kb = c.createBodyKb;
-        return String.format("%d events, %d bytes (%.0f B/event) in %.1f s (%.0f events/s)%n"
+        String timing = Double.isNaN(seconds) ? "" : String.format(" in %.1f s (%.0f events/s)", seconds, c.events / Math.max(seconds, 1e-9));
+        return String.format("%d events, %d bytes (%.0f B/event)%s%n"
                         + "%d requests, %d relevant (%.2f%%), %d malicious chains started (%.2f%% of relevant)%n"
                         + "roots: %d cronjobs, %d jobs, %d pods; spawns: %d jobs, %d pods%n"
                         + "complete chains: %d cronjob->job->pod, %d job->pod, %d of them malicious%n"
                         + "create bodies: %d, avg %.0f B, min %d, max %d; by KB [0,1) %d [1,2) %d [2,3) %d [3,4) %d [4,5) %d [5,) %d",
-                c.events, c.bytes, (double) c.bytes / Math.max(1, c.events), seconds, c.events / Math.max(seconds, 1e-9),
+                c.events, c.bytes, (double) c.bytes / Math.max(1, c.events), timing,
                 c.requests, c.relevantRequests, 100.0 * c.relevantRequests / Math.max(1, c.requests),
                 c.maliciousRequests, 100.0 * c.maliciousRequests / Math.max(1, c.relevantRequests),
                 c.cronJobRoots, c.jobRoots, c.podRoots, c.spawnedJobs, c.spawnedPods,

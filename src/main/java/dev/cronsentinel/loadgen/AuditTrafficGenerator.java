@@ -40,8 +40,11 @@ import java.util.SplittableRandom;
  *
  * <p>Not every CronJob spawns within a run: a few are suspended, and fires further away than
  * {@link #SPAWN_HORIZON_MICROS} of event time (daily schedules, mostly) are not queued, which also bounds the
- * memory of long runs. Queued spawns and the second stages of requests wait in priority queues by event
- * time, so event time ({@code stageTimestamp}) never decreases in the output.
+ * memory of long runs. Schedules are aligned to the minute, so with {@link Mix#realistic()} (starting at
+ * midnight, 10,000 events per second of event time) the first CronJob spawns come after about 600,000
+ * events. Queued spawns and the second stages of requests wait in priority queues by event time, so event
+ * time ({@code stageTimestamp}) never decreases in the output. Watches are shortened to at most 0.1 s (real
+ * ones last minutes) so that few lines wait.
  *
  * <p>Events are built with string concatenation, not a JSON library, so the generator is not the bottleneck
  * of a benchmark that reads its output. Requests arrive every {@link Mix#stepMicros()} of event time.
@@ -74,7 +77,8 @@ public final class AuditTrafficGenerator {
      * What to generate.
      *
      * @param relevantShare share of requests that are relevant (roots and spawns, see the class comment)
-     * @param maliciousShare share of relevant requests that start a malicious chain
+     * @param maliciousShare share of relevant requests that start a malicious chain; spawns are made by the other
+     *     relevant requests, so a share near 1 starves them (and queues them without bound)
      * @param startMillis event time of the first request
      * @param stepMicros event time between two requests
      * @param relevantEventsOnly emit only the {@code ResponseComplete} events of relevant requests

@@ -17,10 +17,10 @@ import java.util.Properties;
  * directory of {@code parts} files that the production {@code FileSource} reads.
  *
  * <p>Several files, because the job's file format does not split files: one file would be read by one source
- * subtask and decoded on one core whatever the parallelism. Events are dealt round-robin over the parts, so each
- * part covers the whole event-time range at the same pace, like the partitions of a Kafka topic; contiguous
- * chunks would put one source minutes of event time ahead of the other and make the job buffer everything
- * that waits for the watermark.
+ * subtask and decoded on one core whatever the parallelism. Events go to parts by audit ID
+ * ({@link BenchAuditIds}), so each part covers the whole event-time range at the same pace, like the partitions
+ * of a Kafka topic keyed by audit ID; contiguous chunks would put one source minutes of event time ahead of the
+ * other and make the job buffer everything that waits for the watermark.
  *
  * <p>A directory is reused when its manifest ({@code _manifest.properties}; names starting with {@code _} are
  * skipped by the file source) names the same mix, seed, count and parts, the files add up to the size it
@@ -31,6 +31,8 @@ import java.util.Properties;
 final class BenchDataset {
     private static final String MANIFEST = "_manifest.properties";
     private static final int FINGERPRINT_EVENTS = 10_000;
+    /** How events are spread over the parts; a data set written another way is regenerated. */
+    private static final String LAYOUT = "by-audit-id";
 
     final String mix;
     final long seed;
@@ -86,7 +88,7 @@ final class BenchDataset {
         }
         if (!mix.equals(p.getProperty("mix")) || !Long.toString(seed).equals(p.getProperty("seed"))
                 || !Long.toString(events).equals(p.getProperty("events")) || !Integer.toString(parts).equals(p.getProperty("parts"))
-                || !fingerprint.equals(p.getProperty("fingerprint"))) {
+                || !fingerprint.equals(p.getProperty("fingerprint")) || !LAYOUT.equals(p.getProperty("layout"))) {
             System.out.printf("data: %s was made differently (or by an older generator); regenerating%n", dir);
             return false;
         }
@@ -122,8 +124,9 @@ final class BenchDataset {
                 out[i] = new BufferedOutputStream(Files.newOutputStream(tmp.resolve(partName(i))), 1 << 20);
             }
             for (long n = 0; n < events; n++) {
-                OutputStream o = out[(int) (n % parts)];
-                o.write(gen.next());
+                byte[] event = gen.next();
+                OutputStream o = out[BenchAuditIds.partition(BenchAuditIds.of(event), parts)];
+                o.write(event);
                 o.write('\n');
             }
         } finally {
@@ -144,6 +147,7 @@ final class BenchDataset {
         p.setProperty("events", Long.toString(events));
         p.setProperty("parts", Integer.toString(parts));
         p.setProperty("fingerprint", fingerprint);
+        p.setProperty("layout", LAYOUT);
         p.setProperty("bytes", Long.toString(bytes));
         p.setProperty("requests", Long.toString(requests));
         p.setProperty("relevantRequests", Long.toString(relevantRequests));

@@ -57,6 +57,7 @@ public final class PipelineThroughputBenchmark {
               --parallelism N        job parallelism = MiniCluster slots (default 2)
               --state-backend X      rocksdb (production's, default) or hashmap
               --flink key=value      any other Flink option, repeatable (applied last)
+              --set key=value        job config override (conf/cronsentinel.yaml keys), repeatable
               --data-dir DIR         where generated logs are kept and reused (default target/bench-data)
             JVM options go in BENCH_JAVA_OPTS (default -Xmx8g).""";
 
@@ -108,6 +109,7 @@ public final class PipelineThroughputBenchmark {
             flinkOverrides.put("state.backend.type", "hashmap");
         }
         flinkOverrides.putAll(flags.pairs("flink"));
+        Map<String, String> jobOverrides = flags.pairs("set");
         Path dataDir = Path.of(flags.string("data-dir", "target/bench-data"));
         flags.rejectUnread();
         for (String mix : mixes) {
@@ -138,7 +140,8 @@ public final class PipelineThroughputBenchmark {
         System.out.println("flink: conf/flink/config.yaml, then restart-strategy none, no metric reporters, checkpoints in "
                 + checkpoints + (flinkOverrides.isEmpty() ? "" : ", overrides " + flinkOverrides));
         BenchFlink.describe(conf).forEach(l -> System.out.println("flink:   " + l));
-        System.out.println("job: conf/cronsentinel.yaml with input.file.paths set; counting sinks for alerts and dead letters");
+        System.out.println("job: conf/cronsentinel.yaml with input.file.paths set" + (jobOverrides.isEmpty() ? "" : ", overrides " + jobOverrides)
+                + "; counting sinks for alerts and dead letters");
         System.out.printf("formula: events/s = events / net runtime; events/s/core = events/s / %d cores "
                 + "(min(parallelism %d, available processors %d)); MB/s = bytes / 10^6 / net runtime%n",
                 cores, parallelism, Runtime.getRuntime().availableProcessors());
@@ -148,12 +151,12 @@ public final class PipelineThroughputBenchmark {
         boolean sane = true;
         try {
             System.out.println();
-            Run w = runJob(cluster, conf, parallelism, cores, warmup, "warm-up");
+            Run w = runJob(cluster, conf, jobOverrides, parallelism, cores, warmup, "warm-up");
             print("warm-up", w);
             sane &= sane(w, warmup);
             for (int run = 1; run <= runs; run++) {
                 for (BenchDataset d : measured.values()) {
-                    Run r = runJob(cluster, conf, parallelism, cores, d, d.mix + " run " + run + "/" + runs);
+                    Run r = runJob(cluster, conf, jobOverrides, parallelism, cores, d, d.mix + " run " + run + "/" + runs);
                     print(d.mix + " run " + run + "/" + runs, r);
                     sane &= sane(r, d);
                     results.add(r);
@@ -172,10 +175,12 @@ public final class PipelineThroughputBenchmark {
         System.exit(0);
     }
 
-    private static Run runJob(MiniCluster cluster, Configuration conf, int parallelism, int cores, BenchDataset data,
-            String name) throws Exception {
-        JobConfig config = CronSentinelJob.loadConfig(new String[] {
-                "--config", "conf/cronsentinel.yaml", "--input.file.paths=" + data.dir.toAbsolutePath()});
+    private static Run runJob(MiniCluster cluster, Configuration conf, Map<String, String> jobOverrides, int parallelism,
+            int cores, BenchDataset data, String name) throws Exception {
+        List<String> jobArgs = new ArrayList<>(List.of("--config", "conf/cronsentinel.yaml",
+                "--input.file.paths=" + data.dir.toAbsolutePath()));
+        jobOverrides.forEach((k, v) -> jobArgs.add("--" + k + "=" + v));
+        JobConfig config = CronSentinelJob.loadConfig(jobArgs.toArray(new String[0]));
         StreamExecutionEnvironment env = BenchFlink.env(conf, parallelism);
         // The production file input, as CronSentinelJob.source builds it (that method is package-private).
         FileSource<RawAuditRecord> files = FileSource

@@ -291,6 +291,10 @@ public final class KafkaLatencyBenchmark {
         System.out.printf("input: offered %,.0f events/s; achieved %,.0f events/s in warm-up, %,.0f events/s in the "
                 + "measurement window (%,d events, %,d relevant requests), %,d events in all%n",
                 rate, warmupRate, measureRate, producer.sentMeasured, producer.relevantMeasured, producer.sent);
+        if (measureRate < 0.95 * rate) {
+            System.out.printf("WARNING: the producer achieved only %.0f%% of the offered rate in the window (a busy machine, or "
+                    + "the producer shares the cores with the job): these latencies are at the achieved rate%n", 100 * measureRate / rate);
+        }
         System.out.println("job at the end: " + status + ", " + facts);
         long[] latencies = reader.measured.stream().mapToLong(Long::longValue).toArray();
         Arrays.sort(latencies);
@@ -366,7 +370,7 @@ public final class KafkaLatencyBenchmark {
     private static long inputLag(KafkaBrokerExtension broker, String topic, String restBase, JobID job) {
         try {
             HttpClient http = HttpClient.newHttpClient();
-            JsonNode vertices = get(http, restBase + "/jobs/" + job + "/vertices");
+            JsonNode vertices = get(http, restBase + "/jobs/" + job);
             String source = null;
             for (JsonNode v : vertices.path("vertices")) {
                 if (v.path("name").asText().startsWith("Source: " + KafkaAuditSourceFactory.NAME)) {

@@ -70,10 +70,17 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * repeats (score/AlertGroupingFunction) whose document names the group's earliest request, not the one that
  * made them; escalations and orphans wait for their correlation windows by design and are only counted.
  *
+ * <p>Load: open loop. Step k of {@code --batch} events is due k x batch / rate after the start; a step that is
+ * late (the producer fell behind) is sent at once, so the offered schedule never slows down to match the
+ * system (no coordinated omission), and the achieved rate is reported. Records go to input partitions by audit
+ * ID ({@link BenchAuditIds}), both stages of a request to the same one.
+ *
  * <p>Phases: warm-up, measurement, cool-down, at the same offered rate throughout. Samples are the alerts of
  * requests sent during the measurement window; the cool-down keeps event time (and with it the watermark)
  * moving so those alerts can come out, and must exceed the configured out-of-orderness plus, with exactly-once
- * output, the checkpoint interval.
+ * output, the checkpoint interval. The generator's event time advances 200 µs per request (2 events), i.e. with
+ * the wall clock at 20,000 events/s; at a lower achieved rate event time runs slower, and the out-of-orderness
+ * takes proportionally longer in wall-clock time (give a longer {@code --cooldown-seconds}).
  *
  * <p>What the latency is made of, by design: each event waits in the per-actor context until the watermark
  * passes it ({@code event-time.max-out-of-orderness}, shipped 30 s); exactly-once output becomes visible at

@@ -46,7 +46,7 @@ import org.apache.flink.util.Collector;
  *       Exit: one event-time timer per key at the earliest entry expiry (last seen + lookback, rounded up to
  *       the hour) prunes expired entries and re-arms, and clears the key when nothing is left. A TTL of twice
  *       the lookback is only a backstop for keys whose watermark never advances.</li>
- *   <li>{@code profile-pending}, {@code profile-release-at} (keyed): events waiting to be judged in
+ *   <li>{@code profile-pending}, {@code profile-release-at}, {@code profile-latest} (keyed): events waiting to be judged in
  *       event-time order ({@link EventTimeBuffer}); released by the watermark or after
  *       {@code context.ordering-hold}.</li>
  *   <li>{@code profile-coverage-start} (operator union list state): the earliest on-time event time this

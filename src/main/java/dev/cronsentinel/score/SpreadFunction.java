@@ -33,7 +33,7 @@ import org.apache.flink.util.Collector;
  * but it writes only when a manifest changes, and its spreads are habitual (see {@link SpreadTracker}).
  *
  * <p>Creates are judged in event-time order ({@link EventTimeBuffer}, state {@code spread-pending} and
- * {@code spread-release-at}), so which create of a spread carries the signal does not depend on how the
+ * {@code spread-release-at}, {@code spread-latest}), so which create of a spread carries the signal does not depend on how the
  * (actor, namespace) subtasks upstream interleaved them.
  *
  * <p>Output: the event with a {@code cross-namespace-spread} signal appended when the create is part of a new

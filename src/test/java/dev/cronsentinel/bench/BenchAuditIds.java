@@ -14,17 +14,22 @@ import java.nio.charset.StandardCharsets;
  */
 final class BenchAuditIds {
     private static final byte[] FIELD = "\"auditID\":\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] RESPONSE_COMPLETE = "\"stage\":\"ResponseComplete\"".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] CREATE = "\"verb\":\"create\"".getBytes(StandardCharsets.UTF_8);
 
     private BenchAuditIds() {}
 
+    /**
+     * True for the {@code ResponseComplete} record of a create: the one record of a workload request the job
+     * scores (every create the generator writes is a workload create; the irrelevant traffic has other verbs).
+     */
+    static boolean isCreateResponse(byte[] event) {
+        return indexOf(event, RESPONSE_COMPLETE) >= 0 && indexOf(event, CREATE) >= 0;
+    }
+
     static String of(byte[] event) {
-        outer:
-        for (int i = 0; i + FIELD.length < event.length; i++) {
-            for (int j = 0; j < FIELD.length; j++) {
-                if (event[i + j] != FIELD[j]) {
-                    continue outer;
-                }
-            }
+        int i = indexOf(event, FIELD);
+        if (i >= 0) {
             int from = i + FIELD.length;
             int to = from;
             while (to < event.length && event[to] != '"') {
@@ -34,6 +39,19 @@ final class BenchAuditIds {
         }
         throw new IllegalStateException("generated event without an auditID: "
                 + new String(event, 0, Math.min(200, event.length), StandardCharsets.UTF_8));
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     static int partition(String auditId, int partitions) {

@@ -28,8 +28,9 @@ import org.apache.flink.streaming.api.TimerService;
  * arrival; an event already behind the watermark (late) is judged on arrival too.
  *
  * <p>State ({@code <prefix>-pending}, event time to the events waiting at it, {@code <prefix>-release-at},
- * the key's processing-time deadline, and {@code <prefix>-latest}, the latest waiting time). Exit: the event-time timer at an event's time or the key's
- * processing-time deadline releases it; both states are empty whenever nothing waits. No TTL: expiring a
+ * the key's processing-time deadline, and {@code <prefix>-latest}, the latest waiting time). Exit: the
+ * event-time timer at an event's time or the key's processing-time deadline releases it; all three are empty
+ * whenever nothing waits. No TTL: expiring a
  * waiting event would lose it.
  */
 final class EventTimeBuffer {
@@ -64,11 +65,20 @@ final class EventTimeBuffer {
         next.add(s);
         pending.put(t, next);
         timers.registerEventTimeTimer(t);
-        Long last = latest.value();
-        if (last == null || t > last) {
-            latest.update(t);
+        Long deadlineSet = releaseAt.value();
+        Long stored = latest.value();
+        Long last = stored;
+        if (last == null && deadlineSet != null) {
+            // Events restored from before <prefix>-latest existed are waiting: learn their latest time once.
+            last = latestWaiting();
         }
-        if (releaseAt.value() == null) {
+        if (last == null || t > last) {
+            last = t;
+        }
+        if (!last.equals(stored)) {
+            latest.update(last);
+        }
+        if (deadlineSet == null) {
             long deadline = timers.currentProcessingTime() + holdMillis;
             timers.registerProcessingTimeTimer(deadline);
             releaseAt.update(deadline);
@@ -119,6 +129,16 @@ final class EventTimeBuffer {
         latest.clear();
         out.sort(ORDER);
         return out;
+    }
+
+    private Long latestWaiting() throws Exception {
+        Long last = null;
+        for (Long t : pending.keys()) {
+            if (last == null || t > last) {
+                last = t;
+            }
+        }
+        return last;
     }
 
     /** True when the processing-time timer that fired is this buffer's deadline. */

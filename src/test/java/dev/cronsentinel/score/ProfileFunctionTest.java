@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -327,6 +328,32 @@ class ProfileFunctionTest {
         assertThat(h.numProcessingTimeTimers()).isZero();
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
         assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        h.close();
+    }
+
+    @Test
+    void aWaitRestoredWithoutItsLatestTimeKeepsItsDeadlineUntilTheLastEventIsReleased() throws Exception {
+        // State written before profile-latest existed: events wait, but the latest waiting time is unknown.
+        var h = harness(ORDERED);
+        h.setProcessingTime(1_000);
+        ScoredEvent base = gitops(0).scored();
+        ScoredEvent late = gitops(1).id("b").at(T0.plusMillis(DAY + 10_000)).scored();
+        h.processElement(new StreamRecord<>(base, base.event().eventTime()));
+        h.processElement(new StreamRecord<>(late, late.event().eventTime()));
+        KeyedStateBackend<Object> backend = h.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(new ScoredActorNamespaceKey().getKey(base));
+        backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>("profile-latest", Types.LONG)).clear();
+
+        ScoredEvent middle = gitops(1).id("c").scored();
+        h.processElement(new StreamRecord<>(middle, middle.event().eventTime()));
+        h.processWatermark(T0.toEpochMilli() + DAY + 5_000);
+        assertThat(h.extractOutputValues()).extracting(x -> x.event().auditId()).containsExactly("g0.0", "c");
+        // "b" still waits, so its processing-time bound must still be armed.
+        assertThat(h.numProcessingTimeTimers()).isEqualTo(1);
+        h.processWatermark(T0.toEpochMilli() + DAY + 20_000);
+        assertThat(h.extractOutputValues()).extracting(x -> x.event().auditId()).containsExactly("g0.0", "c", "b");
+        assertThat(h.numProcessingTimeTimers()).isZero();
         h.close();
     }
 

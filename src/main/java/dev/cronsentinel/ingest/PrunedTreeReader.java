@@ -74,7 +74,7 @@ final class PrunedTreeReader {
             if (t == null) {
                 return null;
             }
-            JsonNode root = t == JsonToken.START_OBJECT ? object(p, Place.ROOT) : value(p, t, Place.OTHER);
+            JsonNode root = t == JsonToken.START_OBJECT ? object(p, Place.ROOT) : value(p, t);
             JsonToken trailing = p.nextToken();
             if (trailing != null) {
                 throw new JsonParseException(p, "Trailing token (of type " + trailing + ") found after value");
@@ -92,7 +92,7 @@ final class PrunedTreeReader {
                 p.skipChildren();
                 continue;
             }
-            o.set(field, t == JsonToken.START_OBJECT ? object(p, place.child(field)) : value(p, t, Place.OTHER));
+            o.set(field, t == JsonToken.START_OBJECT ? object(p, place.child(field)) : value(p, t));
         }
         return o;
     }
@@ -104,15 +104,16 @@ final class PrunedTreeReader {
             if (t == null) {
                 throw new JsonParseException(p, "Unexpected end-of-input in array");
             }
-            a.add(value(p, t, Place.OTHER));
+            a.add(value(p, t));
         }
         return a;
     }
 
-    private JsonNode value(JsonParser p, JsonToken t, Place place) throws IOException {
+    /** A value below the places that prune (inside arrays and other objects): built whole. */
+    private JsonNode value(JsonParser p, JsonToken t) throws IOException {
         switch (t) {
             case START_OBJECT:
-                return object(p, place);
+                return object(p, Place.OTHER);
             case START_ARRAY:
                 return array(p);
             case VALUE_STRING:

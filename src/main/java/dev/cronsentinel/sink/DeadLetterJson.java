@@ -31,7 +31,7 @@ public final class DeadLetterJson {
         n.put("payloadLength", d.payloadLength());
         byte[] p = d.payload() == null ? new byte[0] : d.payload();
         n.put("payloadTruncated", p.length < d.payloadLength());
-        String text = utf8OrNull(p);
+        String text = strictUtf8(p);
         if (text != null) {
             n.put("payload", text);
         } else {
@@ -44,7 +44,8 @@ public final class DeadLetterJson {
         }
     }
 
-    private static String utf8OrNull(byte[] bytes) {
+    /** The bytes as text when they are valid UTF-8, else null (then a dead letter carries them as base64). */
+    public static String strictUtf8(byte[] bytes) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -4,10 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cronsentinel.model.DeadLetter;
+import dev.cronsentinel.sink.DeadLetterJson;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -80,7 +78,7 @@ public final class DeadLetterDocument {
         }
         dl.put("payload_length", d.payloadLength());
         if (d.payload() != null) {
-            String text = strictUtf8(d.payload());
+            String text = DeadLetterJson.strictUtf8(d.payload());
             dl.put("payload_encoding", text != null ? "utf-8" : "base64");
             dl.put("payload", text != null ? text : Base64.getEncoder().encodeToString(d.payload()));
         }
@@ -88,18 +86,6 @@ public final class DeadLetterDocument {
             return MAPPER.writeValueAsBytes(doc);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String strictUtf8(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return null;
         }
     }
 }

@@ -19,6 +19,8 @@ import java.util.Set;
  *     longest restart, and at most the broker's {@code transaction.max.timeout.ms} (15 min by default).
  * @param deadLetterMaxBytes dead-letter payloads are cut to this many bytes so a huge bad record cannot exceed
  *     the broker's message size limit and fail the sink; the headers keep the original length
+ * @param recordTimestamp what the Kafka record timestamp of an alert or dead letter is: the time it was
+ *     written (the default) or the audit event's time. See {@link RecordTimestamp}.
  * @param security authentication and encryption
  * @param properties extra producer properties, passed through to the Kafka client unchanged
  */
@@ -30,6 +32,7 @@ public record KafkaSinkConfig(
         String transactionalIdPrefix,
         Duration transactionTimeout,
         int deadLetterMaxBytes,
+        RecordTimestamp recordTimestamp,
         KafkaSecurityConfig security,
         Map<String, String> properties) implements Serializable {
 
@@ -38,6 +41,33 @@ public record KafkaSinkConfig(
     /** The delivery guarantees a SOC pipeline may choose from. */
     public enum Delivery {
         EXACTLY_ONCE, AT_LEAST_ONCE
+    }
+
+    /**
+     * The Kafka record timestamp of the records the job writes. Kafka's time retention
+     * ({@code retention.ms}, 7 days by default) deletes a closed segment once its newest record timestamp is
+     * older than the retention, and a broker with {@code log.message.timestamp.before.max.ms} refuses records
+     * stamped too far in the past. An alert's event time is the audit event's time, which in a replay of
+     * archived logs, a retro-hunt or a warm-up is days or months old: stamped with it, alerts would be deleted
+     * by the first retention check after their segment rolls, or refused. So the default is the time of
+     * writing, and the event time travels in the {@code cronsentinel.event-time} header and the document.
+     */
+    public enum RecordTimestamp {
+        /** The producer's clock when the record is sent; the event time goes into a header. */
+        PROCESSING_TIME,
+        /**
+         * The audit event's time (the Flink record timestamp). Only for topics without time retention
+         * ({@code retention.ms=-1}, or compaction only) that consumers read by event time.
+         */
+        EVENT_TIME;
+
+        /**
+         * The timestamp to give a {@code ProducerRecord}: {@code null} lets the producer stamp the record with
+         * its own clock when it is sent.
+         */
+        public Long kafkaTimestamp(Long eventTime) {
+            return this == EVENT_TIME ? eventTime : null;
+        }
     }
 
     private static final Set<String> OWNED = Set.of("bootstrap.servers", "key.serializer", "value.serializer",
@@ -78,10 +108,12 @@ public record KafkaSinkConfig(
         }
         // 900 KiB leaves room for headers under the broker's default 1 MiB message limit.
         int dlMax = c.intValue(PREFIX + "dead-letter-max-bytes", 900 * 1024, 0, 64 * 1024 * 1024);
+        RecordTimestamp recordTimestamp = c.enumValue(PREFIX + "record-timestamp", RecordTimestamp.class,
+                RecordTimestamp.PROCESSING_TIME);
         KafkaSecurityConfig security = KafkaSecurityConfig.from(c, PREFIX, secrets);
         Map<String, String> props = KafkaClientChecks.passThrough(c, PREFIX, OWNED);
-        return new KafkaSinkConfig(bootstrap, alerts, deadLetters, delivery, txPrefix, timeout, dlMax, security,
-                props);
+        return new KafkaSinkConfig(bootstrap, alerts, deadLetters, delivery, txPrefix, timeout, dlMax,
+                recordTimestamp, security, props);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.cronsentinel.sink;
 
+import dev.cronsentinel.config.KafkaSinkConfig.RecordTimestamp;
 import dev.cronsentinel.model.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,6 +24,10 @@ import org.apache.kafka.common.header.Headers;
  * original order when, as in the topology, source, decoder and sink run chained in one subtask).
  * The value is cut to {@code maxBytes}: a dead letter must never be too large for the broker, because a
  * failed write would fail the job on the very input it was meant to set aside.
+ *
+ * <p>The record timestamp follows {@link RecordTimestamp}, as for alerts: a dead letter's Flink timestamp is
+ * its input record's time, which in a replay is old, and time retention would delete the dead letter before
+ * anyone looked at it. That input time, when there is one, goes into {@value #HEADER_INPUT_TIME}.
  */
 public final class DeadLetterRecordSerializer implements KafkaRecordSerializationSchema<DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -33,18 +38,21 @@ public final class DeadLetterRecordSerializer implements KafkaRecordSerializatio
     public static final String HEADER_POSITION = "cronsentinel.position";
     public static final String HEADER_LENGTH = "cronsentinel.payload-length";
     public static final String HEADER_TRUNCATED = "cronsentinel.truncated";
+    public static final String HEADER_INPUT_TIME = "cronsentinel.input-time";
     static final int MAX_DETAIL_BYTES = 2048;
     private static final byte[] EMPTY = new byte[0];
 
     private final String topic;
     private final int maxBytes;
+    private final RecordTimestamp recordTimestamp;
 
-    public DeadLetterRecordSerializer(String topic, int maxBytes) {
+    public DeadLetterRecordSerializer(String topic, int maxBytes, RecordTimestamp recordTimestamp) {
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes must not be negative, got " + maxBytes);
         }
         this.topic = topic;
         this.maxBytes = maxBytes;
+        this.recordTimestamp = recordTimestamp;
     }
 
     @Override
@@ -53,8 +61,12 @@ public final class DeadLetterRecordSerializer implements KafkaRecordSerializatio
         byte[] value = payload.length > maxBytes ? Arrays.copyOf(payload, maxBytes) : payload;
         long originalLength = Math.max(letter.payloadLength(), payload.length);
         byte[] key = letter.origin() == null ? null : letter.origin().getBytes(StandardCharsets.UTF_8);
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, null, timestamp, key, value);
+        ProducerRecord<byte[], byte[]> record =
+                new ProducerRecord<>(topic, null, recordTimestamp.kafkaTimestamp(timestamp), key, value);
         Headers h = record.headers();
+        if (timestamp != null) {
+            h.add(HEADER_INPUT_TIME, Long.toString(timestamp).getBytes(StandardCharsets.UTF_8));
+        }
         addIfSet(h, HEADER_REASON, letter.reason());
         addIfSet(h, HEADER_DETAIL, utf8Prefix(letter.detail(), MAX_DETAIL_BYTES));
         addIfSet(h, HEADER_ORIGIN, letter.origin());

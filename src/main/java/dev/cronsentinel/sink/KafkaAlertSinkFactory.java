@@ -31,7 +31,7 @@ public final class KafkaAlertSinkFactory {
     }
 
     public static KafkaSink<Alert> alerts(KafkaSinkConfig config, Secrets secrets) {
-        return build(config, secrets, new AlertRecordSerializer(config.alertsTopic()),
+        return build(config, secrets, new AlertRecordSerializer(config.alertsTopic(), config.recordTimestamp()),
                 config.alertsTransactionalIdPrefix());
     }
 
@@ -41,7 +41,8 @@ public final class KafkaAlertSinkFactory {
 
     public static KafkaSink<DeadLetter> deadLetters(KafkaSinkConfig config, Secrets secrets) {
         return build(config, secrets,
-                new DeadLetterRecordSerializer(config.deadLetterTopic(), config.deadLetterMaxBytes()),
+                new DeadLetterRecordSerializer(config.deadLetterTopic(), config.deadLetterMaxBytes(),
+                        config.recordTimestamp()),
                 config.deadLettersTransactionalIdPrefix());
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cronsentinel.config.KafkaSinkConfig.Delivery;
+import dev.cronsentinel.config.KafkaSinkConfig.RecordTimestamp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -37,7 +38,23 @@ class KafkaSinkConfigTest {
         assertThat(cfg.alertsTransactionalIdPrefix()).isNotEqualTo(cfg.deadLettersTransactionalIdPrefix());
         assertThat(cfg.transactionTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(cfg.deadLetterMaxBytes()).isEqualTo(900 * 1024);
+        assertThat(cfg.recordTimestamp()).isEqualTo(RecordTimestamp.PROCESSING_TIME);
         c.assertAllKeysUsed();
+    }
+
+    @Test
+    void recordTimestampsAreTheTimeOfWritingUnlessEventTimeIsAskedFor() {
+        assertThat(parse("output.kafka.bootstrap-servers", "localhost:9092",
+                "output.kafka.record-timestamp", "event-time").recordTimestamp())
+                .isEqualTo(RecordTimestamp.EVENT_TIME);
+        assertThat(parse("output.kafka.bootstrap-servers", "localhost:9092",
+                "output.kafka.record-timestamp", "processing-time").recordTimestamp())
+                .isEqualTo(RecordTimestamp.PROCESSING_TIME);
+        assertThatThrownBy(() -> parse("output.kafka.bootstrap-servers", "localhost:9092",
+                "output.kafka.record-timestamp", "log-append-time"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("output.kafka.record-timestamp")
+                .hasMessageContaining("processing-time");
     }
 
     @Test

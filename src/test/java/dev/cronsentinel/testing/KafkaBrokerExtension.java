@@ -39,6 +39,10 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * see each other's records.
  *
  * <p>The helpers read and write raw bytes with plain Kafka clients, independent of the code under test.
+ *
+ * <p>Time retention is off ({@code log.retention.ms=-1}): the fixtures' audit events carry fixed dates, and a
+ * test must not pass or fail by how far the calendar has moved past them. {@link #withTimeRetention} turns it
+ * back on for the test that proves records survive it.
  */
 public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback {
     /** Upper bound for waits on the broker; reaching it fails the test, it is never the thing tested. */
@@ -75,6 +79,21 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
         brokerProperties.put("group.initial.rebalance.delay.ms", "0");
         brokerProperties.put("auto.create.topics.enable", "false");
         brokerProperties.put("log.flush.interval.messages", "1");
+        brokerProperties.put("log.retention.ms", "-1");
+    }
+
+    /**
+     * A broker that deletes by time as production brokers do: closed segments whose newest record timestamp is
+     * older than {@code retention} are deleted at every retention check, which runs every {@code checkEvery};
+     * segments roll after {@code rollAfter} (measured, as Kafka does, from the segment's first record timestamp).
+     */
+    public KafkaBrokerExtension withTimeRetention(Duration retention, Duration checkEvery, Duration rollAfter) {
+        brokerProperties.put("log.retention.ms", Long.toString(retention.toMillis()));
+        brokerProperties.put("log.retention.check.interval.ms", Long.toString(checkEvery.toMillis()));
+        brokerProperties.put("log.roll.ms", Long.toString(rollAfter.toMillis()));
+        brokerProperties.put("log.segment.delete.delay.ms", "0");
+        brokerProperties.put("log.initial.task.delay.ms", "0"); // else the first check waits 30 s
+        return this;
     }
 
     /** Sets a broker property before the broker starts. */
@@ -177,6 +196,17 @@ public final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCa
                 admin.listOffsets(request, new org.apache.kafka.clients.admin.ListOffsetsOptions(isolation))
                         .all().get();
         return result.entrySet().stream()
+                .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
+    }
+
+    /** The first offset still on the broker of every partition: above 0 once retention deleted a segment. */
+    public Map<Integer, Long> logStartOffsets(String topic) throws Exception {
+        int partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        for (int i = 0; i < partitions; i++) {
+            request.put(new TopicPartition(topic, i), OffsetSpec.earliest());
+        }
+        return admin.listOffsets(request).all().get().entrySet().stream()
                 .collect(Collectors.toMap(e -> e.getKey().partition(), e -> e.getValue().offset()));
     }
 

@@ -1,6 +1,11 @@
 package dev.cronsentinel;
 
+import dev.cronsentinel.alert.AlertDocumentFunction;
+import dev.cronsentinel.alert.AlertGroupingFunction;
+import dev.cronsentinel.compat.SeedQueryFunction;
+import dev.cronsentinel.compat.SeedQueryProfile;
 import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.context.ContextStage;
 import dev.cronsentinel.correlate.CorrelationStage;
 import dev.cronsentinel.ingest.DecodeFunction;
 import dev.cronsentinel.model.Alert;
@@ -9,14 +14,9 @@ import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.score.ActorNamespaceKey;
-import dev.cronsentinel.score.AlertDocumentFunction;
-import dev.cronsentinel.score.AlertGroupingFunction;
-import dev.cronsentinel.score.ContextStage;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.ScoringFunction;
-import dev.cronsentinel.score.SeedQueryFunction;
-import dev.cronsentinel.score.SeedQueryProfile;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cronsentinel.compat.SeedQueryProfile;
+import dev.cronsentinel.compat.SeedRowJson;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.DeadLetter;
-import dev.cronsentinel.score.SeedQueryProfile;
-import dev.cronsentinel.score.SeedRowJson;
 import dev.cronsentinel.testing.CollectingSink;
 import dev.cronsentinel.testing.Pipelines;
 import dev.cronsentinel.testing.TestData;

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.context.ContextSignals;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
-import dev.cronsentinel.score.ContextSignals;
 import dev.cronsentinel.testing.AuditEvents;
 import dev.cronsentinel.testing.CollectingSink;
 import dev.cronsentinel.testing.Pipelines;

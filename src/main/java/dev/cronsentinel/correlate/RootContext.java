@@ -1,10 +1,10 @@
 package dev.cronsentinel.correlate;
 
+import dev.cronsentinel.alert.AlertFactory;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.Signal;
 import dev.cronsentinel.model.WorkloadEvent;
-import dev.cronsentinel.score.AlertFactory;
 import java.util.List;
 
 /**

@@ -1,9 +1,9 @@
 package dev.cronsentinel.ingest;
 
 import dev.cronsentinel.config.DecoderConfig;
-import dev.cronsentinel.config.PrefilteredPattern;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.prefilter.PrefilteredPattern;
 import java.io.Serializable;
 import java.util.HashSet;
 import java.util.Set;

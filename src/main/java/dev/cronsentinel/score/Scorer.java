@@ -2,7 +2,6 @@ package dev.cronsentinel.score;
 
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
-import dev.cronsentinel.config.PrefilteredPattern;
 import dev.cronsentinel.model.ContainerSpec;
 import dev.cronsentinel.model.EnvVarSpec;
 import dev.cronsentinel.model.EventRole;
@@ -12,6 +11,7 @@ import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.Signal;
 import dev.cronsentinel.model.VolumeSpec;
 import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.prefilter.PrefilteredPattern;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;

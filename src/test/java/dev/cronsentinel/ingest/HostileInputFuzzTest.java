@@ -2,6 +2,7 @@ package dev.cronsentinel.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cronsentinel.alert.AlertFactory;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
@@ -10,16 +11,15 @@ import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
 import dev.cronsentinel.model.WorkloadEvent;
-import dev.cronsentinel.score.AlertFactory;
 import dev.cronsentinel.score.Scorer;
 import dev.cronsentinel.sink.AlertJson;
 import dev.cronsentinel.sink.DeadLetterJson;
-import dev.cronsentinel.testing.HostileInputs;
 import dev.cronsentinel.testing.HostileInputs.Bomb;
 import dev.cronsentinel.testing.HostileInputs.Hostile;
 import dev.cronsentinel.testing.HostileInputs.Seed;
 import dev.cronsentinel.testing.HostileInputs.Shape;
 import dev.cronsentinel.testing.HostileInputs.Value;
+import dev.cronsentinel.testing.HostileInputs;
 import dev.cronsentinel.testing.TestData;
 import java.util.ArrayList;
 import java.util.Arrays;

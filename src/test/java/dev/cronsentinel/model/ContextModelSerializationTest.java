@@ -1,6 +1,6 @@
 package dev.cronsentinel.model;
 
-import dev.cronsentinel.score.SpreadSeed;
+import dev.cronsentinel.context.SpreadSeed;
 import org.apache.flink.types.PojoTestUtils;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

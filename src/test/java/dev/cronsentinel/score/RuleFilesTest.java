@@ -3,6 +3,7 @@ package dev.cronsentinel.score;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cronsentinel.compat.SeedQueryProfile;
 import dev.cronsentinel.config.ConfigException;
 import dev.cronsentinel.testing.TestData;
 import java.io.IOException;

@@ -2,6 +2,8 @@ package dev.cronsentinel.sink.elasticsearch;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cronsentinel.alert.AlertFactory;
+import dev.cronsentinel.alert.AlertGroupingFunction;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.fixtures.AttackChainFixture;
 import dev.cronsentinel.ingest.EventClassifier;
@@ -10,8 +12,6 @@ import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.WorkloadEvent;
-import dev.cronsentinel.score.AlertFactory;
-import dev.cronsentinel.score.AlertGroupingFunction;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.Scorer;

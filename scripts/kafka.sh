@@ -163,13 +163,18 @@ require_running() {
 
 create_topics() {
   require_running
-  local spec name partitions
-  for spec in "$audit_topic:2" "$alerts_topic:2" "$dead_letter_topic:1"; do
-    name="${spec%:*}"
-    partitions="${spec##*:}"
+  # The alerts topic is an upsert stream keyed by alert id (a grouped alert or an escalation comes again
+  # with a higher count): compacted, so the broker keeps the latest version of every alert for good, and
+  # min.compaction.lag.ms keeps every version readable for an hour before compaction may drop older ones.
+  # A delete policy would instead drop every version of an alert, the latest too, once retention.ms passes.
+  local spec name partitions configs
+  for spec in "$audit_topic:2:" "$alerts_topic:2:cleanup.policy=compact,min.compaction.lag.ms=3600000"       "$dead_letter_topic:1:"; do
+    IFS=: read -r name partitions configs <<<"$spec"
+    local extra=()
+    [[ -n "$configs" ]] && for c in ${configs//,/ }; do extra+=(--config "$c"); done
     tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --create --if-not-exists \
-      --topic "$name" --partitions "$partitions" --replication-factor 1 >/dev/null
-    echo "kafka.sh: topic $name ($partitions partitions)"
+      --topic "$name" --partitions "$partitions" --replication-factor 1 "${extra[@]}" >/dev/null
+    echo "kafka.sh: topic $name ($partitions partitions${configs:+, $configs})"
   done
 }
 

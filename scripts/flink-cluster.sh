@@ -31,7 +31,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
 work="$(mkdir -p "${FLINK_WORK_DIR:-var/flink}" && cd "${FLINK_WORK_DIR:-var/flink}" && pwd)"
-classpath_file="$root/var/flink/classpath.txt"   # shared by every work dir: it only names jars in ~/.m2
+# Under the work dir, so a read-only checkout works; it only names jars in ~/.m2, resolved once per work dir.
+classpath_file="$work/classpath.txt"
 conf="$work/conf"
 log="$work/log"
 rest_port="${FLINK_REST_PORT:-8081}"

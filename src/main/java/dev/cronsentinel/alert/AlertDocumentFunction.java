@@ -3,6 +3,7 @@ package dev.cronsentinel.alert;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
+import dev.cronsentinel.runtime.JobMetrics;
 import java.util.EnumMap;
 import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -27,7 +28,7 @@ public class AlertDocumentFunction extends RichMapFunction<ScoredEvent, Alert> {
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         bySeverity = new EnumMap<>(Severity.class);
         for (Severity s : Severity.values()) {
             bySeverity.put(s, group.counter("alerts_" + s));

@@ -2,12 +2,13 @@ package dev.cronsentinel.alert;
 
 import dev.cronsentinel.config.GroupingConfig;
 import dev.cronsentinel.model.Alert;
+import dev.cronsentinel.runtime.JobMetrics;
+import dev.cronsentinel.runtime.StateTtlBackstop;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
@@ -86,17 +87,14 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
 
     static MapStateDescriptor<Long, Alert> groupsDescriptor(long periodMillis, long latenessMillis) {
         MapStateDescriptor<Long, Alert> d = new MapStateDescriptor<>(GROUPS_STATE, Types.LONG, TypeInformation.of(Alert.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * periodMillis + latenessMillis + 3_600_000L))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
+        d.enableTimeToLive(StateTtlBackstop.of(Duration.ofMillis(2 * periodMillis + latenessMillis + 3_600_000L)));
         return d;
     }
 
     @Override
     public void open(OpenContext openContext) {
         groups = getRuntimeContext().getMapState(groupsDescriptor(periodMillis, latenessMillis));
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         grouped = group.counter("alertsGrouped");
         late = group.counter("alertsLate");
     }

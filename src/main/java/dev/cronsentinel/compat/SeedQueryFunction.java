@@ -5,6 +5,7 @@ import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.SeedRow;
+import dev.cronsentinel.runtime.JobMetrics;
 import java.util.Arrays;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -36,7 +37,7 @@ public class SeedQueryFunction extends ProcessFunction<RawAuditRecord, Alert> {
 
     @Override
     public void open(OpenContext openContext) {
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         recordsIn = group.counter("recordsIn");
         rows = group.counter("seedRows");
         deadLettered = group.counter("deadLettered");

@@ -6,6 +6,8 @@ import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
 import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.runtime.JobMetrics;
+import dev.cronsentinel.runtime.StateTtlBackstop;
 import dev.cronsentinel.score.ActorNamespaceKey;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.Scorer;
@@ -15,7 +17,6 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -95,10 +96,7 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
     /** The profile state's descriptor: the warm-up writes exactly this state. */
     public static ValueStateDescriptor<ActorProfile> profileDescriptor(ContextConfig config) {
         ValueStateDescriptor<ActorProfile> d = new ValueStateDescriptor<>(PROFILE_STATE, TypeInformation.of(ActorProfile.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(config.lookback().multipliedBy(2))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
+        d.enableTimeToLive(StateTtlBackstop.of(config.lookback().multipliedBy(2)));
         return d;
     }
 
@@ -128,7 +126,7 @@ public class ProfileFunction extends KeyedProcessFunction<String, ScoredEvent, S
         scorer = new ContextScorer(config, new Scorer(rules));
         profile = getRuntimeContext().getState(profileDescriptor(config));
         pending = new EventTimeBuffer(getRuntimeContext(), PENDING_PREFIX, config.orderingHold().toMillis());
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         contextSignals = group.counter("contextSignals");
         learningSignals = group.counter("contextSignalsLearning");
         pruned = group.counter("profilesPruned");

@@ -5,11 +5,12 @@ import dev.cronsentinel.model.ActorSpread;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
+import dev.cronsentinel.runtime.JobMetrics;
+import dev.cronsentinel.runtime.StateTtlBackstop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -71,10 +72,7 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
 
     public static ValueStateDescriptor<ActorSpread> spreadDescriptor(ContextConfig config) {
         ValueStateDescriptor<ActorSpread> d = new ValueStateDescriptor<>(SPREAD_STATE, TypeInformation.of(ActorSpread.class));
-        d.enableTimeToLive(StateTtlConfig.newBuilder(config.lookback().multipliedBy(2))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
+        d.enableTimeToLive(StateTtlBackstop.of(config.lookback().multipliedBy(2)));
         return d;
     }
 
@@ -82,7 +80,7 @@ public class SpreadFunction extends KeyedProcessFunction<String, ScoredEvent, Sc
     public void open(OpenContext openContext) {
         spread = getRuntimeContext().getState(spreadDescriptor(config));
         pending = new EventTimeBuffer(getRuntimeContext(), "spread", config.orderingHold().toMillis());
-        spreads = getRuntimeContext().getMetricGroup().addGroup("cronsentinel").counter("crossNamespaceSpreads");
+        spreads = JobMetrics.group(getRuntimeContext()).counter("crossNamespaceSpreads");
     }
 
     @Override

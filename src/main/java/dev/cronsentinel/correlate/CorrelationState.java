@@ -3,9 +3,9 @@ package dev.cronsentinel.correlate;
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.runtime.StateTtlBackstop;
 import java.util.function.Consumer;
 import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
@@ -20,21 +20,14 @@ final class CorrelationState {
 
     static <T> ValueStateDescriptor<T> value(String name, Class<T> type, CorrelationConfig cfg) {
         ValueStateDescriptor<T> d = new ValueStateDescriptor<>(name, TypeInformation.of(type));
-        d.enableTimeToLive(ttl(cfg));
+        d.enableTimeToLive(StateTtlBackstop.of(cfg.stateTtl()));
         return d;
     }
 
     static <T> ListStateDescriptor<T> list(String name, Class<T> type, CorrelationConfig cfg) {
         ListStateDescriptor<T> d = new ListStateDescriptor<>(name, TypeInformation.of(type));
-        d.enableTimeToLive(ttl(cfg));
+        d.enableTimeToLive(StateTtlBackstop.of(cfg.stateTtl()));
         return d;
-    }
-
-    private static StateTtlConfig ttl(CorrelationConfig cfg) {
-        return StateTtlConfig.newBuilder(cfg.stateTtl())
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build();
     }
 
     /**

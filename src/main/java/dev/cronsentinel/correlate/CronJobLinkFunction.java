@@ -2,6 +2,7 @@ package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.runtime.JobMetrics;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -66,7 +67,7 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
         root = getRuntimeContext().getState(CorrelationState.value(ROOT_STATE, CronJobRoot.class, cfg));
         pending = new PendingSpawns(getRuntimeContext().getListState(CorrelationState.list(PENDING_STATE, Spawn.class, cfg)),
                 skew, cfg.maxPendingSpawns());
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         late = group.counter("correlationLateEvents");
         orphans = group.counter("orphanJobs");
         overflow = group.counter("pendingJobsOverflow");

@@ -3,6 +3,7 @@ package dev.cronsentinel.correlate;
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.AlertKind;
+import dev.cronsentinel.runtime.JobMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
@@ -46,7 +47,7 @@ public class EscalationFunction extends KeyedProcessFunction<String, ChainFindin
         // findings reach this stage up to two spawn buffers after their spawn (a Pod waiting for a Job waiting for a root)
         settle = 2 * cfg.spawnBuffer().toMillis() + 1;
         updateInterval = cfg.updateInterval().toMillis();
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         escalations = group.counter("escalationsRaised");
         orphanAlerts = group.counter("orphansRaised");
         updates = group.counter("chainUpdates");

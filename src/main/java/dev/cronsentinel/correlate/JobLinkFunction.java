@@ -3,6 +3,7 @@ package dev.cronsentinel.correlate;
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.runtime.JobMetrics;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -60,7 +61,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
         job = getRuntimeContext().getState(CorrelationState.value(JOB_STATE, JobLink.class, cfg));
         pending = new PendingSpawns(getRuntimeContext().getListState(CorrelationState.list(PENDING_STATE, Spawn.class, cfg)),
                 2 * skew, cfg.maxPendingSpawns());
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         late = group.counter("correlationLateEvents");
         orphans = group.counter("orphanPods");
         overflow = group.counter("pendingPodsOverflow");

@@ -4,6 +4,7 @@ import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.runtime.JobMetrics;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -41,7 +42,7 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
     @Override
     public void open(OpenContext openContext) {
         decoder = new AuditDecoder(config);
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         recordsIn = group.counter("recordsIn");
         decoded = group.counter("eventsDecoded");
         filtered = group.counter("eventsFiltered");

@@ -7,6 +7,8 @@ import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.runtime.JobMetrics;
+import dev.cronsentinel.runtime.StateTtlBackstop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,7 +18,6 @@ import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -64,10 +65,7 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
     /** The descriptor of the dedupe state, shared with tests that inspect it. */
     static MapStateDescriptor<String, Long> seenDescriptor(long dedupeMillis) {
         MapStateDescriptor<String, Long> d = new MapStateDescriptor<>(SEEN_STATE, Types.STRING, Types.LONG);
-        d.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(2 * dedupeMillis))
-                .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                .build());
+        d.enableTimeToLive(StateTtlBackstop.of(Duration.ofMillis(2 * dedupeMillis)));
         return d;
     }
 
@@ -76,7 +74,7 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
         scorer = new Scorer(rules);
         classifier = new EventClassifier(decoderConfig);
         seen = getRuntimeContext().getMapState(seenDescriptor(dedupeMillis));
-        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
+        MetricGroup group = JobMetrics.group(getRuntimeContext());
         scored = group.counter("eventsScored");
         duplicates = group.counter("duplicatesDropped");
         late = group.counter("lateEvents");

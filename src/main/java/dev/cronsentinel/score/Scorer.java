@@ -49,6 +49,7 @@ public final class Scorer {
     private final List<Compiled> commandRules = new ArrayList<>();
     private final List<Allow> allowlists = new ArrayList<>();
     private final Set<String> capabilities = new LinkedHashSet<>();
+    private final Families families;
 
     /** A rule's pattern with the literals one of which any match must contain (checked first: far cheaper). */
     private record Compiled(RuleSet.PatternRule rule, PrefilteredPattern pattern) {
@@ -80,6 +81,7 @@ public final class Scorer {
         for (String c : rules.dangerousCapabilities()) {
             capabilities.add(RuleSetLoader.normalizeCapability(c));
         }
+        families = new Families(rules.families() == null ? FamilyRules.NONE : rules.families());
     }
 
     public RuleSet rules() {
@@ -92,6 +94,7 @@ public final class Scorer {
         for (int t = 0; t < templates.size(); t++) {
             evaluate(templates.get(t), t, found);
         }
+        addFamilies(e, templates, found);
         String allowlistedBy = null;
         List<Signal> kept = new ArrayList<>();
         Allow whole = null;
@@ -140,9 +143,25 @@ public final class Scorer {
                     severity = Severity.LOW;
                 } else {
                     alertable = score >= rules.alertThreshold();
+                    if (!alertable && families.reportsAtLow(kept)) {
+                        alertable = true;
+                        severity = Severity.LOW;
+                    }
                 }
         }
         return new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+    }
+
+    /** The signals of the detection families ({@link Families}), as container or pod-level findings. */
+    private void addFamilies(WorkloadEvent e, List<PodTemplate> templates, List<Found> found) {
+        for (Families.Placed p : families.evaluate(e, templates)) {
+            String image = p.signal().image();
+            if (image == null) {
+                found.add(new Found(p.signal().signal(), null, null, p.template()));
+            } else {
+                container(found, p.template(), ImageReference.parse(image), p.signal().signal());
+            }
+        }
     }
 
     private static boolean isBatch(WorkloadEvent e) {

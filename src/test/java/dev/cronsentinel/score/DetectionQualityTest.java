@@ -140,4 +140,52 @@ class DetectionQualityTest {
         assertThat(def.precision()).isGreaterThanOrEqualTo(0.95);
         assertThat(def.recall()).isGreaterThanOrEqualTo(0.95);
     }
+
+    /**
+     * The detection families of issue 17 ({@code fixtures/eval/breadth.jsonl}, written by
+     * {@code samples/make_breadth_corpus.py}): per family, realistic attacks and benign look-alikes taken from
+     * real charts. Here a baseline posture report counts as an alert: the benign side must stay entirely quiet.
+     */
+    @Test
+    void everyFamilyAlertsOnItsAttacksAndStaysQuietOnRealCharts() throws Exception {
+        Path corpus = TestData.resource("fixtures/eval/breadth.jsonl");
+        JsonNode labelsJson = JSON.readTree(TestData.resource("fixtures/eval/breadth-labels.json").toFile());
+        Map<String, Boolean> labels = new TreeMap<>();
+        Map<String, String> families = new TreeMap<>();
+        labelsJson.fields().forEachRemaining(f -> {
+            labels.put(f.getKey(), f.getValue().get("malicious").asBoolean());
+            families.put(f.getKey(), f.getValue().get("family").asText());
+        });
+        TestData.Decoded d = TestData.decodeFile(corpus);
+        assertThat(d.deadLetters).isEmpty();
+        Set<String> alerted = new HashSet<>();
+        List<String> wrong = new ArrayList<>();
+        for (WorkloadEvent e : d.events) {
+            ScoredEvent s = TestData.defaultScorer().score(e, TestData.classifier().classify(e));
+            boolean malicious = labels.get(e.auditId());
+            if (s.alertable()) {
+                alerted.add(e.auditId());
+            }
+            if (s.alertable() != malicious) {
+                wrong.add(families.get(e.auditId()) + "/" + e.name() + " score " + s.score() + " " + s.severity() + " " + s.signals());
+            }
+        }
+        Map<String, Quality> per = new TreeMap<>();
+        for (String family : new java.util.TreeSet<>(families.values())) {
+            Map<String, Boolean> sub = new TreeMap<>();
+            labels.forEach((id, m) -> {
+                if (family.equals(families.get(id))) {
+                    sub.put(id, m);
+                }
+            });
+            per.put(family, quality(family, alerted, sub));
+        }
+        Quality splunk = quality("splunk", oracle("splunk", corpus), labels);
+        Quality sumo = quality("sumo", oracle("sumo", corpus), labels);
+        StringBuilder sb = new StringBuilder("Detection families on " + labels.size() + " labeled events:");
+        per.values().forEach(q -> sb.append("\n  ").append(q));
+        sb.append("\n  all      ").append(quality("default", alerted, labels)).append("\n  ").append(splunk).append("\n  ").append(sumo);
+        System.out.println(sb);
+        assertThat(wrong).as("events judged against their label").isEmpty();
+    }
 }

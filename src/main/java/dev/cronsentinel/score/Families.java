@@ -16,11 +16,13 @@ import java.util.Set;
 final class Families {
     private final List<FamilyEvaluator> evaluators;
     private final Set<String> reportAtLow;
+    private final dev.cronsentinel.prefilter.PrefilteredPattern trustedWriters;
 
     Families(FamilyRules rules) {
         evaluators = List.of(new PodSecurityStandards(rules), new Placement(rules), new ImageProvenance(rules),
                 new ServiceAccountPower(rules), new NamespaceMasquerade(rules), new AntiForensics(rules));
         reportAtLow = Set.copyOf(rules.reportAtLow());
+        trustedWriters = rules.trustedWriters() == null ? null : dev.cronsentinel.prefilter.PrefilteredPattern.compile(rules.trustedWriters());
     }
 
     /** A family signal with the index of the template it came from. */
@@ -47,10 +49,15 @@ final class Families {
 
     /**
      * True when a kept signal is a Pod Security Standards baseline control listed in
-     * {@code pod-security.report-at-low}: such a workload, written by a non-controller, is reported at least
+     * {@code pod-security.report-at-low}: such a workload, written by a non-controller that is not one of the
+     * {@code namespaces.trusted-writers} (the cluster's own components), is reported at least
      * at low severity even below the alert threshold (grouped like any alert, so a noisy team costs one).
      */
-    boolean reportsAtLow(List<Signal> kept) {
+    boolean reportsAtLow(WorkloadEvent e, List<Signal> kept) {
+        // The cluster's own components (namespaces.trusted-writers) run privileged agents by design.
+        if (e.username() != null && trustedWriters != null && trustedWriters.find(e.username())) {
+            return false;
+        }
         for (Signal s : kept) {
             if (reportAtLow.contains(s.id())) {
                 return true;

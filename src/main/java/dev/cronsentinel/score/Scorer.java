@@ -95,6 +95,9 @@ public final class Scorer {
             evaluate(templates.get(t), t, found);
         }
         addFamilies(e, templates, found);
+        if (MutablePodFields.applies(e)) {
+            found.removeIf(f -> !MutablePodFields.isMutable(f.signal().path()));
+        }
         String allowlistedBy = null;
         List<Signal> kept = new ArrayList<>();
         Allow whole = null;
@@ -143,7 +146,7 @@ public final class Scorer {
                     severity = Severity.LOW;
                 } else {
                     alertable = score >= rules.alertThreshold();
-                    if (!alertable && families.reportsAtLow(kept)) {
+                    if (!alertable && families.reportsAtLow(e, kept)) {
                         alertable = true;
                         severity = Severity.LOW;
                     }

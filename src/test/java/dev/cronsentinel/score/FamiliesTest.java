@@ -50,7 +50,7 @@ class FamiliesTest {
                         + "\"containers\":[{\"name\":\"main\",\"image\":\"nginx:1.27\",\"ports\":[{\"containerPort\":80,\"hostPort\":8080}],"
                         + "\"securityContext\":{\"procMount\":\"Unmasked\"}}]}}");
         ScoredEvent s = score(e);
-        assertThat(only(s, "host-ports").path()).isEqualTo("requestObject.spec.containers[0].ports[].hostPort");
+        assertThat(only(s, "host-ports").path()).isEqualTo("requestObject.spec.containers[0].ports[0].hostPort");
         assertThat(only(s, "host-ports").value()).isEqualTo("8080");
         assertThat(only(s, "unsafe-sysctl").value()).isEqualTo("kernel.core_pattern");
         assertThat(only(s, "proc-mount-unmasked").path()).isEqualTo("requestObject.spec.containers[0].securityContext.procMount");
@@ -148,5 +148,36 @@ class FamiliesTest {
                 .isInstanceOf(ConfigException.class).hasMessageContaining("no-such-signal");
         assertThat(RuleSetLoader.families(null, "f.yaml")).isEqualTo(FamilyRules.NONE);
         assertThat(List.of(TestData.defaultScorer().rules().families().rules().size())).containsExactly(FamilyCatalog.all().size());
+    }
+
+    /** Evidence of the placement, service-account, namespace and anti-forensics rules on the breadth corpus. */
+    @Test
+    void eachFamilyNamesTheFieldAndValueItFiredOn() {
+        TestData.Decoded d = TestData.decodeFile(TestData.resource("fixtures/eval/breadth.jsonl"));
+        java.util.Map<String, ScoredEvent> byName = new java.util.HashMap<>();
+        d.events.forEach(e -> byName.put(e.name(), score(e)));
+        String cj = "requestObject.spec.jobTemplate.spec.template.spec";
+        Signal cp = only(byName.get("node-maint"), "control-plane-node");
+        assertThat(cp.path()).isEqualTo(cj + ".nodeSelector[node-role.kubernetes.io/control-plane]");
+        assertThat(only(byName.get("node-maint"), "tolerate-everything").path()).isEqualTo(cj + ".tolerations[1]");
+        assertThat(only(byName.get("pinned"), "node-name").value()).isEqualTo("ip-10-0-1-12.ec2.internal");
+        assertThat(only(byName.get("affinity-cp"), "control-plane-node").value()).startsWith("node-role.kubernetes.io/master Exists");
+        Signal sa = only(byName.get("aggregator-sync"), "controller-service-account");
+        assertThat(sa.path()).isEqualTo(cj + ".serviceAccountName");
+        assertThat(sa.value()).isEqualTo("kube-system/clusterrole-aggregation-controller");
+        assertThat(only(byName.get("aggregator-sync"), "automount-token").path()).isEqualTo(cj + ".automountServiceAccountToken");
+        assertThat(only(byName.get("kube-proxy-x7k2p"), "system-name-mimicry").path()).isEqualTo("objectRef.name");
+        assertThat(only(byName.get("kube-proxy-x7k2p"), "system-namespace").value()).isEqualTo("kube-system");
+        ScoredEvent tick = byName.get("tick");
+        assertThat(only(tick, "no-job-history").path()).isEqualTo("requestObject.spec.successfulJobsHistoryLimit+failedJobsHistoryLimit");
+        assertThat(only(tick, "ttl-zero").path()).isEqualTo("requestObject.spec.jobTemplate.spec.ttlSecondsAfterFinished");
+        assertThat(only(tick, "every-minute-overlap").value()).isEqualTo("* * * * * (concurrencyPolicy: Allow by default)");
+        // Anti-forensics counts once (its rules share one signal id): 10, not 25.
+        assertThat(tick.signals()).filteredOn(x -> x.id().equals("anti-forensics")).extracting(Signal::weight).containsOnly(10, 5);
+        assertThat(only(byName.get("agent-sync"), "bare-ip-public").value()).isEqualTo("203.0.113.50:5000/tools/agent:latest");
+        assertThat(only(byName.get("registry-gc"), "bare-ip-private").weight()).isEqualTo(15);
+        assertThat(only(byName.get("kube-proxy-helper"), "system-image-impersonation").path()).isEqualTo("requestObject.spec.containers[0].image");
+        assertThat(byName.get("proxy-check").signals()).extracting(Signal::rule).doesNotContain("system-image-impersonation");
+        assertThat(only(byName.get("env-indirect"), "kubectl-secrets-cluster-wide").path()).endsWith("command+args (env-expanded)");
     }
 }

@@ -175,25 +175,12 @@ final class PodTemplateExtractor {
             appArmor = profileType(podSc, "appArmorProfile", sc);
             seLinux = seLinux(podSc, sc);
             hostProcess = hostProcess(podSc, sc);
-            JsonNode list = podSc.get("sysctls");
-            if (list != null && !list.isNull()) {
-                if (!list.isArray()) {
-                    throw BadEventException.wrongType(sc + ".sysctls", "an array");
+            forEachObject(podSc, "sysctls", sc + ".sysctls", (item, itemPath) -> {
+                String name = text(item, "name", itemPath + ".name");
+                if (name != null) {
+                    sysctls.add(name);
                 }
-                for (int i = 0; i < list.size(); i++) {
-                    JsonNode item = list.get(i);
-                    if (item == null || item.isNull()) {
-                        continue;
-                    }
-                    if (!item.isObject()) {
-                        throw BadEventException.wrongType(sc + ".sysctls[" + i + "]", "an object");
-                    }
-                    String name = text(item, "name", sc + ".sysctls[" + i + "].name");
-                    if (name != null) {
-                        sysctls.add(name);
-                    }
-                }
-            }
+            });
         }
         List<LabelSpec> annotations = new ArrayList<>();
         JsonNode meta = template == null ? null : object(template, "metadata", templatePath + ".metadata");
@@ -216,26 +203,12 @@ final class PodTemplateExtractor {
     /** The container-level Pod Security Standards fields: host ports, seccomp, AppArmor, SELinux, procMount, ... */
     private static ContainerSecurityFields containerSecurity(JsonNode c, JsonNode sc, String path) throws BadEventException {
         List<HostPortSpec> hostPorts = new ArrayList<>();
-        JsonNode ports = c.get("ports");
-        if (ports != null && !ports.isNull()) {
-            if (!ports.isArray()) {
-                throw BadEventException.wrongType(path + ".ports", "an array");
+        forEachObject(c, "ports", path + ".ports", (p, portPath) -> {
+            Long hp = integer(p, "hostPort", portPath + ".hostPort");
+            if (hp != null && hp != 0) {
+                hostPorts.add(new HostPortSpec(portPath + ".hostPort", hp));
             }
-            for (int i = 0; i < ports.size(); i++) {
-                JsonNode p = ports.get(i);
-                if (p == null || p.isNull()) {
-                    continue;
-                }
-                if (!p.isObject()) {
-                    throw BadEventException.wrongType(path + ".ports[" + i + "]", "an object");
-                }
-                String hpPath = path + ".ports[" + i + "].hostPort";
-                Long hp = integer(p, "hostPort", hpPath);
-                if (hp != null && hp != 0) {
-                    hostPorts.add(new HostPortSpec(hpPath, hp));
-                }
-            }
-        }
+        });
         if (sc == null) {
             return new ContainerSecurityFields(Collections.unmodifiableList(hostPorts), null, null, null, null, null, null,
                     null, List.of());
@@ -303,26 +276,41 @@ final class PodTemplateExtractor {
             }
         }
         List<TolerationSpec> tolerations = new ArrayList<>();
-        JsonNode tol = spec.get("tolerations");
-        if (tol != null && !tol.isNull()) {
-            if (!tol.isArray()) {
-                throw BadEventException.wrongType(base + ".tolerations", "an array");
-            }
-            for (int i = 0; i < tol.size(); i++) {
-                JsonNode t = tol.get(i);
-                String tp = base + ".tolerations[" + i + "]";
-                if (t == null || t.isNull()) {
-                    continue;
-                }
-                if (!t.isObject()) {
-                    throw BadEventException.wrongType(tp, "an object");
-                }
-                tolerations.add(new TolerationSpec(tp, text(t, "key", tp + ".key"), text(t, "operator", tp + ".operator"),
-                        text(t, "value", tp + ".value"), text(t, "effect", tp + ".effect")));
-            }
-        }
+        forEachObject(spec, "tolerations", base + ".tolerations", (t, tp) -> tolerations.add(new TolerationSpec(tp,
+                text(t, "key", tp + ".key"), text(t, "operator", tp + ".operator"), text(t, "value", tp + ".value"),
+                text(t, "effect", tp + ".effect"))));
         return new PodPlacement(text(spec, "nodeName", base + ".nodeName"), Collections.unmodifiableList(selector),
                 Collections.unmodifiableList(affinity), Collections.unmodifiableList(tolerations));
+    }
+
+    /** Receives one object item of an array field and its path. */
+    private interface ObjectItem {
+        void accept(JsonNode item, String itemPath) throws BadEventException;
+    }
+
+    /**
+     * Calls {@code each} for every non-null item of array {@code field}: absent or null is empty, a
+     * non-array field or a non-object item is {@link BadEventException} (what the API server would refuse).
+     */
+    private static void forEachObject(JsonNode parent, String field, String path, ObjectItem each) throws BadEventException {
+        JsonNode arr = parent.get(field);
+        if (arr == null || arr.isNull()) {
+            return;
+        }
+        if (!arr.isArray()) {
+            throw BadEventException.wrongType(path, "an array");
+        }
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode item = arr.get(i);
+            String itemPath = path + "[" + i + "]";
+            if (item == null || item.isNull()) {
+                continue;
+            }
+            if (!item.isObject()) {
+                throw BadEventException.wrongType(itemPath, "an object");
+            }
+            each.accept(item, itemPath);
+        }
     }
 
     /** The CronJob/Job fields that decide how long a run's objects (and so its evidence) survive. */

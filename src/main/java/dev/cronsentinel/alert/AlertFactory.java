@@ -27,6 +27,17 @@ public final class AlertFactory {
         return s.event().bodiless() ? AlertKind.UNSCORED : AlertKind.WORKLOAD;
     }
 
+    /**
+     * T1610 (Deploy Container) for a bare Pod created by a person (no controller owner, a username outside
+     * {@code system:}); T1053.007 for everything else: CronJobs, Jobs and the Pods they spawn.
+     */
+    public static String techniqueOf(ScoredEvent s) {
+        WorkloadEvent e = s.event();
+        boolean person = e.username() != null && !e.username().startsWith("system:");
+        boolean barePodCreate = "pods".equals(e.resource()) && "create".equals(e.verb()) && e.ownerKind() == null;
+        return person && barePodCreate && s.role() != EventRole.SPAWN ? Alert.DEPLOY_CONTAINER_ID : Alert.TECHNIQUE_ID;
+    }
+
     public static Alert fromScored(ScoredEvent s, String profile) {
         WorkloadEvent e = s.event();
         AlertKind kind = kindOf(s);
@@ -52,7 +63,7 @@ public final class AlertFactory {
                 s.signals(),
                 s.score(),
                 s.severity(),
-                Alert.TECHNIQUE_ID,
+                techniqueOf(s),
                 Alert.TACTICS,
                 images(e),
                 1,

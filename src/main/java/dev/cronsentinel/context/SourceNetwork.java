@@ -57,7 +57,8 @@ public final class SourceNetwork {
         return sb.append("/64").toString();
     }
 
-    static int[] parseIpv4(String s) {
+    /** The four octets of a dotted-quad IPv4 address, or null (also used for image registries). */
+    public static int[] parseIpv4(String s) {
         String[] parts = split(s, '.');
         if (parts.length != 4) {
             return null;

@@ -19,6 +19,9 @@ import java.util.Set;
 public final class EventClassifier implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Owner kinds whose Pods are another technique's business (workload controllers other than Job). */
+    static final Set<String> WORKLOAD_CONTROLLER_OWNERS = Set.of("DaemonSet", "ReplicaSet", "StatefulSet", "ReplicationController");
+
     private final Set<String> controllers;
     /** Checked for every pod create: the prefilter skips the regex for the usual human and controller names. */
     private final PrefilteredPattern outOfScope;
@@ -45,6 +48,13 @@ public final class EventClassifier implements Serializable {
         }
         if ("pods".equals(e.resource()) && e.username() != null && outOfScope.find(e.username())) {
             return "out-of-scope-pod-creator";
+        }
+        if ("pods".equals(e.resource()) && !"create".equals(e.verb()) && e.ownerKind() != null
+                && WORKLOAD_CONTROLLER_OWNERS.contains(e.ownerKind())) {
+            // An update or patch of a Pod a workload controller owns (an agent Pod of a DaemonSet, a replica):
+            // not T1053.007 whoever writes it. Only for existing Pods: on a create, ownerReferences are what
+            // the client claims, and a person who forges a DaemonSet owner is still judged.
+            return "owned-pod-write";
         }
         return null;
     }

@@ -1,8 +1,15 @@
 package dev.cronsentinel.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cronsentinel.model.BatchControls;
+import dev.cronsentinel.model.ContainerSecurityFields;
 import dev.cronsentinel.model.ContainerSpec;
+import dev.cronsentinel.model.LabelSpec;
+import dev.cronsentinel.model.PodPlacement;
+import dev.cronsentinel.model.PodSecurityFields;
+import dev.cronsentinel.model.TolerationSpec;
 import dev.cronsentinel.model.EnvVarSpec;
+import dev.cronsentinel.model.HostPortSpec;
 import dev.cronsentinel.model.MountSpec;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.VolumeSpec;
@@ -45,7 +52,9 @@ final class PodTemplateExtractor {
     static PodTemplate extract(String source, String prefix, JsonNode object, String resource)
             throws BadEventException {
         JsonNode node = object;
+        JsonNode templateNode = null;
         StringBuilder path = new StringBuilder(prefix);
+        String templatePath = prefix;
         for (String seg : podSpecPath(resource)) {
             if (node == null || node.isNull() || node.isMissingNode()) {
                 return null;
@@ -53,6 +62,8 @@ final class PodTemplateExtractor {
             if (!node.isObject()) {
                 throw BadEventException.wrongType(path.toString(), "an object");
             }
+            templateNode = node;
+            templatePath = path.toString();
             node = node.get(seg);
             path.append('.').append(seg);
         }
@@ -108,7 +119,7 @@ final class PodTemplateExtractor {
                         hostPath = "";
                     }
                 }
-                volumes.add(new VolumeSpec(vp, text(v, "name", vp + ".name"), hostPath));
+                volumes.add(new VolumeSpec(vp, text(v, "name", vp + ".name"), hostPath, volumeType(v)));
             }
         }
         JsonNode podSc = object(node, "securityContext", base + ".securityContext");
@@ -121,7 +132,208 @@ final class PodTemplateExtractor {
                 podSc == null ? null : integer(podSc, "runAsUser", base + ".securityContext.runAsUser"),
                 podSc == null ? null : bool(podSc, "runAsNonRoot", base + ".securityContext.runAsNonRoot"),
                 Collections.unmodifiableList(containers),
-                Collections.unmodifiableList(volumes));
+                Collections.unmodifiableList(volumes),
+                serviceAccountName(node, base),
+                bool(node, "automountServiceAccountToken", base + ".automountServiceAccountToken"),
+                podSecurity(podSc, templateNode, base, templatePath),
+                placement(node, base),
+                batchControls(object, resource, prefix));
+    }
+
+    /** {@code serviceAccountName}, else the deprecated {@code serviceAccount} alias the API server still honours. */
+    private static String serviceAccountName(JsonNode spec, String base) throws BadEventException {
+        String name = text(spec, "serviceAccountName", base + ".serviceAccountName");
+        return name != null ? name : text(spec, "serviceAccount", base + ".serviceAccount");
+    }
+
+    /** The first field of a volume that is not its name: the volume source's type. */
+    private static String volumeType(JsonNode volume) {
+        java.util.Iterator<String> it = volume.fieldNames();
+        while (it.hasNext()) {
+            String f = it.next();
+            if (!f.equals("name")) {
+                return f;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The pod-level Pod Security Standards fields: seccomp, AppArmor, SELinux, Windows hostProcess, sysctls,
+     * and the AppArmor/seccomp annotations of the template's metadata (a sibling of its spec).
+     */
+    private static PodSecurityFields podSecurity(JsonNode podSc, JsonNode template, String base, String templatePath)
+            throws BadEventException {
+        String sc = base + ".securityContext";
+        List<String> sysctls = new ArrayList<>();
+        String seccomp = null;
+        String appArmor = null;
+        String[] seLinux = {null, null, null};
+        Boolean hostProcess = null;
+        if (podSc != null) {
+            seccomp = profileType(podSc, "seccompProfile", sc);
+            appArmor = profileType(podSc, "appArmorProfile", sc);
+            seLinux = seLinux(podSc, sc);
+            hostProcess = hostProcess(podSc, sc);
+            forEachObject(podSc, "sysctls", sc + ".sysctls", (item, itemPath) -> {
+                String name = text(item, "name", itemPath + ".name");
+                if (name != null) {
+                    sysctls.add(name);
+                }
+            });
+        }
+        List<LabelSpec> annotations = new ArrayList<>();
+        JsonNode meta = template == null ? null : object(template, "metadata", templatePath + ".metadata");
+        JsonNode ann = meta == null ? null : object(meta, "annotations", templatePath + ".metadata.annotations");
+        if (ann != null) {
+            java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = ann.fields();
+            while (it.hasNext()) {
+                java.util.Map.Entry<String, JsonNode> a = it.next();
+                String k = a.getKey();
+                if ((k.startsWith("container.apparmor.security.beta.kubernetes.io/") || k.startsWith("seccomp.security.alpha.kubernetes.io/")
+                        || k.startsWith("container.seccomp.security.alpha.kubernetes.io/")) && a.getValue().isTextual()) {
+                    annotations.add(new LabelSpec(k, a.getValue().textValue()));
+                }
+            }
+        }
+        return new PodSecurityFields(seccomp, appArmor, seLinux[0], seLinux[1], seLinux[2], hostProcess,
+                Collections.unmodifiableList(sysctls), Collections.unmodifiableList(annotations));
+    }
+
+    /** The container-level Pod Security Standards fields: host ports, seccomp, AppArmor, SELinux, procMount, ... */
+    private static ContainerSecurityFields containerSecurity(JsonNode c, JsonNode sc, String path) throws BadEventException {
+        List<HostPortSpec> hostPorts = new ArrayList<>();
+        forEachObject(c, "ports", path + ".ports", (p, portPath) -> {
+            Long hp = integer(p, "hostPort", portPath + ".hostPort");
+            if (hp != null && hp != 0) {
+                hostPorts.add(new HostPortSpec(portPath + ".hostPort", hp));
+            }
+        });
+        if (sc == null) {
+            return new ContainerSecurityFields(Collections.unmodifiableList(hostPorts), null, null, null, null, null, null,
+                    null, List.of());
+        }
+        String scp = path + ".securityContext";
+        String[] seLinux = seLinux(sc, scp);
+        JsonNode caps = object(sc, "capabilities", scp + ".capabilities");
+        return new ContainerSecurityFields(
+                Collections.unmodifiableList(hostPorts),
+                profileType(sc, "seccompProfile", scp),
+                profileType(sc, "appArmorProfile", scp),
+                seLinux[0], seLinux[1], seLinux[2],
+                text(sc, "procMount", scp + ".procMount"),
+                hostProcess(sc, scp),
+                caps == null ? List.of() : strings(caps, "drop", scp + ".capabilities.drop"));
+    }
+
+    private static String profileType(JsonNode sc, String field, String scPath) throws BadEventException {
+        JsonNode p = object(sc, field, scPath + "." + field);
+        return p == null ? null : text(p, "type", scPath + "." + field + ".type");
+    }
+
+    /** {type, user, role} of {@code seLinuxOptions}; each null when absent. */
+    private static String[] seLinux(JsonNode sc, String scPath) throws BadEventException {
+        JsonNode o = object(sc, "seLinuxOptions", scPath + ".seLinuxOptions");
+        if (o == null) {
+            return new String[] {null, null, null};
+        }
+        String p = scPath + ".seLinuxOptions";
+        return new String[] {text(o, "type", p + ".type"), text(o, "user", p + ".user"), text(o, "role", p + ".role")};
+    }
+
+    private static Boolean hostProcess(JsonNode sc, String scPath) throws BadEventException {
+        JsonNode w = object(sc, "windowsOptions", scPath + ".windowsOptions");
+        return w == null ? null : bool(w, "hostProcess", scPath + ".windowsOptions.hostProcess");
+    }
+
+    /** {@code nodeName}, {@code nodeSelector}, node affinity match expressions and tolerations. */
+    private static PodPlacement placement(JsonNode spec, String base) throws BadEventException {
+        List<LabelSpec> selector = new ArrayList<>();
+        JsonNode ns = object(spec, "nodeSelector", base + ".nodeSelector");
+        if (ns != null) {
+            java.util.Iterator<java.util.Map.Entry<String, JsonNode>> it = ns.fields();
+            while (it.hasNext()) {
+                java.util.Map.Entry<String, JsonNode> e = it.next();
+                selector.add(new LabelSpec(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : null));
+            }
+        }
+        List<LabelSpec> affinity = new ArrayList<>();
+        JsonNode aff = object(spec, "affinity", base + ".affinity");
+        JsonNode node = aff == null ? null : object(aff, "nodeAffinity", base + ".affinity.nodeAffinity");
+        if (node != null) {
+            // Expressions are read wherever they sit under nodeAffinity (required terms, preferred terms'
+            // preference): placement rules judge the key, and both forms steer the scheduler to that node.
+            for (JsonNode expr : node.findValues("matchExpressions")) {
+                if (!expr.isArray()) {
+                    continue;
+                }
+                for (JsonNode m : expr) {
+                    if (m != null && m.isObject() && m.path("key").isTextual()) {
+                        String op = m.path("operator").asText("");
+                        affinity.add(new LabelSpec(m.get("key").textValue(), (op + " " + m.path("values")).trim()));
+                    }
+                }
+            }
+        }
+        List<TolerationSpec> tolerations = new ArrayList<>();
+        forEachObject(spec, "tolerations", base + ".tolerations", (t, tp) -> tolerations.add(new TolerationSpec(tp,
+                text(t, "key", tp + ".key"), text(t, "operator", tp + ".operator"), text(t, "value", tp + ".value"),
+                text(t, "effect", tp + ".effect"))));
+        return new PodPlacement(text(spec, "nodeName", base + ".nodeName"), Collections.unmodifiableList(selector),
+                Collections.unmodifiableList(affinity), Collections.unmodifiableList(tolerations));
+    }
+
+    /** Receives one object item of an array field and its path. */
+    private interface ObjectItem {
+        void accept(JsonNode item, String itemPath) throws BadEventException;
+    }
+
+    /**
+     * Calls {@code each} for every non-null item of array {@code field}: absent or null is empty, a
+     * non-array field or a non-object item is {@link BadEventException} (what the API server would refuse).
+     */
+    private static void forEachObject(JsonNode parent, String field, String path, ObjectItem each) throws BadEventException {
+        JsonNode arr = parent.get(field);
+        if (arr == null || arr.isNull()) {
+            return;
+        }
+        if (!arr.isArray()) {
+            throw BadEventException.wrongType(path, "an array");
+        }
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode item = arr.get(i);
+            String itemPath = path + "[" + i + "]";
+            if (item == null || item.isNull()) {
+                continue;
+            }
+            if (!item.isObject()) {
+                throw BadEventException.wrongType(itemPath, "an object");
+            }
+            each.accept(item, itemPath);
+        }
+    }
+
+    /** The CronJob/Job fields that decide how long a run's objects (and so its evidence) survive. */
+    private static BatchControls batchControls(JsonNode object, String resource, String prefix) throws BadEventException {
+        JsonNode spec = object == null ? null : object.get("spec");
+        if (spec == null || !spec.isObject()) {
+            return null;
+        }
+        String sp = prefix + ".spec";
+        switch (resource) {
+            case "cronjobs": {
+                JsonNode jobSpec = spec.path("jobTemplate").path("spec");
+                Long ttl = jobSpec.isObject() ? integer(jobSpec, "ttlSecondsAfterFinished", sp + ".jobTemplate.spec.ttlSecondsAfterFinished") : null;
+                return new BatchControls(ttl,
+                        integer(spec, "successfulJobsHistoryLimit", sp + ".successfulJobsHistoryLimit"),
+                        integer(spec, "failedJobsHistoryLimit", sp + ".failedJobsHistoryLimit"),
+                        text(spec, "concurrencyPolicy", sp + ".concurrencyPolicy"));
+            }
+            case "jobs":
+                return new BatchControls(integer(spec, "ttlSecondsAfterFinished", sp + ".ttlSecondsAfterFinished"), null, null, null);
+            default:
+                return null;
+        }
     }
 
     private static ContainerSpec container(String path, JsonNode c) throws BadEventException {
@@ -184,7 +396,8 @@ final class PodTemplateExtractor {
                 sc == null ? null : integer(sc, "runAsUser", path + ".securityContext.runAsUser"),
                 sc == null ? null : bool(sc, "runAsNonRoot", path + ".securityContext.runAsNonRoot"),
                 caps,
-                Collections.unmodifiableList(mounts));
+                Collections.unmodifiableList(mounts),
+                containerSecurity(c, sc, path));
     }
 
     static String text(JsonNode parent, String field, String path) throws BadEventException {

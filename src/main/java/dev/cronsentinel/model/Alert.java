@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param eventTime epoch millis of the event that raised it (for an escalation: the latest spawn)
  * @param timestamp {@code eventTime} as ISO-8601 UTC
- * @param techniqueId always {@link #TECHNIQUE_ID}; written out so every sink carries the MITRE mapping
+ * @param techniqueId {@link #TECHNIQUE_ID}, or {@link #DEPLOY_CONTAINER_ID} for a bare Pod a person created;
+ *     written out so every sink carries the MITRE mapping
  * @param tactics always {@link #TACTICS}
  * @param images the container images of the workload, for ECS {@code container.image.name}
  * @param count how many findings this alert stands for (grouped repeats, or spawns in a chain)
@@ -49,6 +50,9 @@ public record Alert(
 
     public static final String TECHNIQUE_ID = "T1053.007";
     public static final String TECHNIQUE_NAME = "Container Orchestration Job";
+    /** MITRE ATT&CK T1610: a Pod created directly by a person is a container deployed, not a scheduled job. */
+    public static final String DEPLOY_CONTAINER_ID = "T1610";
+    public static final String DEPLOY_CONTAINER_NAME = "Deploy Container";
     public static final List<String> TACTICS = List.of("Execution", "Persistence", "Privilege Escalation");
     public static final List<String> TACTIC_IDS = List.of("TA0002", "TA0003", "TA0004");
 }

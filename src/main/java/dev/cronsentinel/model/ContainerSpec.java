@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param path JSON path of the container inside the event, e.g.
  *     {@code requestObject.spec.jobTemplate.spec.template.spec.initContainers[0]}
+ * @param security the further Pod Security Standards fields; null when not extracted (slimmed events, tests)
  */
 public record ContainerSpec(
         String path,
@@ -21,4 +22,14 @@ public record ContainerSpec(
         Long runAsUser,
         Boolean runAsNonRoot,
         List<String> capabilitiesAdd,
-        List<MountSpec> mounts) {}
+        List<MountSpec> mounts,
+        ContainerSecurityFields security) {
+
+    /** A container with only the fields the structural rules of the first release read. */
+    public ContainerSpec(String path, String name, String image, List<String> command, List<String> args,
+            List<EnvVarSpec> env, Boolean privileged, Boolean allowPrivilegeEscalation, Long runAsUser,
+            Boolean runAsNonRoot, List<String> capabilitiesAdd, List<MountSpec> mounts) {
+        this(path, name, image, command, args, env, privileged, allowPrivilegeEscalation, runAsUser, runAsNonRoot,
+                capabilitiesAdd, mounts, null);
+    }
+}

@@ -82,10 +82,19 @@ public record WorkloadEvent(
     }
 
     /**
-     * True when the audit policy hid the bodies (level Metadata, or the API server truncated the event), so
-     * the spec cannot be scored. A patch that simply does not touch the pod template is not bodiless.
+     * True when the audit policy hid the bodies (level Metadata, the API server truncated the event, or the
+     * level is missing and a create/update carries no template), so the spec cannot be scored. A patch that simply does not touch the pod template is not bodiless.
      */
     public boolean bodiless() {
-        return truncated || "Metadata".equals(level);
+        return truncated || "Metadata".equals(level) || (level == null && noBodyOnWholeWrite());
+    }
+
+    /**
+     * A create or update without any pod template although the whole object is sent: the body is missing.
+     * Only consulted when the event has no {@code level} (some forwarders drop it); a patch may legitimately
+     * touch no template, so a patch without a level and without a template stays a scored event.
+     */
+    private boolean noBodyOnWholeWrite() {
+        return (templates == null || templates.isEmpty()) && ("create".equals(verb) || "update".equals(verb));
     }
 }

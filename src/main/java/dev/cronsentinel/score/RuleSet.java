@@ -12,6 +12,7 @@ import java.util.Map;
  * @param weights the weight of every signal that has no per-rule weight (hostPath, privileged, ...)
  * @param imageRules RE2J patterns over the normalised image repository, each with its own weight
  * @param commandRules RE2J patterns over a container's {@code command} and {@code args} joined by spaces
+ * @param families the rules of section {@code families} ({@link FamilyRules#NONE} when the file has none)
  */
 public record RuleSet(
         String profile,
@@ -23,7 +24,8 @@ public record RuleSet(
         List<PatternRule> commandRules,
         List<SensitivePath> sensitivePaths,
         List<String> dangerousCapabilities,
-        List<AllowlistEntry> allowlists) implements Serializable {
+        List<AllowlistEntry> allowlists,
+        FamilyRules families) implements Serializable {
 
     /** A named pattern with its weight. */
     public record PatternRule(String rule, int weight, String pattern) implements Serializable {}

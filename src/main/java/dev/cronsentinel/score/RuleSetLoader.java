@@ -26,7 +26,7 @@ import java.util.Set;
  */
 public final class RuleSetLoader {
     private static final Set<String> TOP_KEYS =
-            Set.of("profile", "version", "thresholds", "signals", "allowlists", "description");
+            Set.of("profile", "version", "thresholds", "signals", "allowlists", "description", "families");
 
     private RuleSetLoader() {}
 
@@ -150,7 +150,102 @@ public final class RuleSetLoader {
             }
         }
         return new RuleSet(profile, version, alert, Collections.unmodifiableMap(severity),
-                Collections.unmodifiableMap(weights), images, commands, sensitive, capabilities, allowlists);
+                Collections.unmodifiableMap(weights), images, commands, sensitive, capabilities, allowlists,
+                families(root.get("families"), file));
+    }
+
+    /**
+     * Section {@code families}: per family a mapping of rule name to {weight, description, values, pattern},
+     * each rule one that {@link FamilyCatalog} implements and with exactly the lists it takes; plus
+     * {@code pod-security.report-at-low} (signal ids) and {@code namespaces.trusted-writers} (a pattern).
+     */
+    static FamilyRules families(JsonNode section, String file) {
+        if (section == null || section.isNull()) {
+            return FamilyRules.NONE;
+        }
+        if (!section.isObject()) {
+            throw fail(file, "families", "must be a mapping of family to rules");
+        }
+        checkKeys(section, new java.util.LinkedHashSet<>(FamilyCatalog.families()), file, "families");
+        Map<String, FamilyRules.Rule> rules = new LinkedHashMap<>();
+        List<String> reportAtLow = new ArrayList<>();
+        String trustedWriters = null;
+        Iterator<Map.Entry<String, JsonNode>> fams = section.fields();
+        while (fams.hasNext()) {
+            Map.Entry<String, JsonNode> fam = fams.next();
+            String family = fam.getKey();
+            String where = "families." + family;
+            if (!fam.getValue().isObject()) {
+                throw fail(file, where, "must be a mapping of rule to {weight, ...}");
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = fam.getValue().fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> r = it.next();
+                String name = r.getKey();
+                String rw = where + "." + name;
+                if (family.equals(FamilyCatalog.POD_SECURITY) && name.equals("report-at-low")) {
+                    reportAtLow.addAll(textList(r.getValue(), file, rw));
+                    continue;
+                }
+                if (family.equals(FamilyCatalog.NAMESPACES) && name.equals("trusted-writers")) {
+                    if (!r.getValue().isTextual()) {
+                        throw fail(file, rw, "must be a pattern");
+                    }
+                    trustedWriters = r.getValue().textValue();
+                    compile(trustedWriters, file, rw);
+                    continue;
+                }
+                FamilyCatalog.Entry entry = FamilyCatalog.entry(family, name);
+                if (entry == null) {
+                    throw fail(file, rw, "unknown rule (expected one of " + FamilyCatalog.all().stream()
+                            .filter(e -> e.family().equals(family)).map(FamilyCatalog.Entry::rule).toList() + ")");
+                }
+                JsonNode n = r.getValue();
+                if (!n.isObject()) {
+                    throw fail(file, rw, "must be a mapping with a weight");
+                }
+                boolean values = entry.takes() == FamilyCatalog.Takes.VALUES || entry.takes() == FamilyCatalog.Takes.PATTERN_AND_VALUES;
+                boolean pattern = entry.takes() == FamilyCatalog.Takes.PATTERN || entry.takes() == FamilyCatalog.Takes.PATTERN_AND_VALUES;
+                Set<String> allowed = new java.util.HashSet<>(Set.of("weight", "description"));
+                if (values) {
+                    allowed.add("values");
+                }
+                if (pattern) {
+                    allowed.add("pattern");
+                }
+                checkKeys(n, allowed, file, rw);
+                int weight = intIn(n, "weight", 0, 100, file, rw + ".weight");
+                List<String> list = values ? textList(n.get("values"), file, rw + ".values") : List.of();
+                String p = null;
+                if (pattern) {
+                    p = requiredText(n, "pattern", file);
+                    compile(p, file, rw + ".pattern");
+                }
+                rules.put(family + "/" + name, new FamilyRules.Rule(family, name, entry.signal(), weight, List.copyOf(list), p));
+            }
+        }
+        Set<String> knownSignals = new java.util.HashSet<>(Signals.FLAT);
+        knownSignals.addAll(FamilyCatalog.signals());
+        for (String id : reportAtLow) {
+            if (!knownSignals.contains(id)) {
+                throw fail(file, "families.pod-security.report-at-low", "unknown signal id '" + id + "'");
+            }
+        }
+        return new FamilyRules(Collections.unmodifiableMap(rules), List.copyOf(reportAtLow), trustedWriters);
+    }
+
+    private static List<String> textList(JsonNode n, String file, String where) {
+        if (n == null || !n.isArray()) {
+            throw fail(file, where, "must be a list");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : n) {
+            if (!v.isValueNode() || v.isNull()) {
+                throw fail(file, where, "entries must be strings");
+            }
+            out.add(v.asText());
+        }
+        return out;
     }
 
     static String normalizeCapability(String c) {

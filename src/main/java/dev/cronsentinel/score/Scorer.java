@@ -49,6 +49,7 @@ public final class Scorer {
     private final List<Compiled> commandRules = new ArrayList<>();
     private final List<Allow> allowlists = new ArrayList<>();
     private final Set<String> capabilities = new LinkedHashSet<>();
+    private final Families families;
 
     /** A rule's pattern with the literals one of which any match must contain (checked first: far cheaper). */
     private record Compiled(RuleSet.PatternRule rule, PrefilteredPattern pattern) {
@@ -80,6 +81,7 @@ public final class Scorer {
         for (String c : rules.dangerousCapabilities()) {
             capabilities.add(RuleSetLoader.normalizeCapability(c));
         }
+        families = new Families(rules.families() == null ? FamilyRules.NONE : rules.families());
     }
 
     public RuleSet rules() {
@@ -91,6 +93,10 @@ public final class Scorer {
         List<PodTemplate> templates = e.templates() == null ? List.of() : e.templates();
         for (int t = 0; t < templates.size(); t++) {
             evaluate(templates.get(t), t, found);
+        }
+        addFamilies(e, templates, found);
+        if (MutablePodFields.applies(e)) {
+            found.removeIf(f -> !MutablePodFields.isMutable(f.signal().path()));
         }
         String allowlistedBy = null;
         List<Signal> kept = new ArrayList<>();
@@ -140,9 +146,25 @@ public final class Scorer {
                     severity = Severity.LOW;
                 } else {
                     alertable = score >= rules.alertThreshold();
+                    if (!alertable && families.reportsAtLow(e, kept)) {
+                        alertable = true;
+                        severity = Severity.LOW;
+                    }
                 }
         }
         return new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+    }
+
+    /** The signals of the detection families ({@link Families}), as container or pod-level findings. */
+    private void addFamilies(WorkloadEvent e, List<PodTemplate> templates, List<Found> found) {
+        for (Families.Placed p : families.evaluate(e, templates)) {
+            String image = p.signal().image();
+            if (image == null) {
+                found.add(new Found(p.signal().signal(), null, null, p.template()));
+            } else {
+                container(found, p.template(), ImageReference.parse(image), p.signal().signal());
+            }
+        }
     }
 
     private static boolean isBatch(WorkloadEvent e) {

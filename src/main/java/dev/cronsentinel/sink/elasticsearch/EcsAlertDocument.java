@@ -44,6 +44,7 @@ public final class EcsAlertDocument {
     public static final String ECS_VERSION = "8.11.0";
     static final String MITRE_FRAMEWORK = "MITRE ATT&CK";
     static final String TECHNIQUE_REFERENCE = "https://attack.mitre.org/techniques/T1053/007/";
+    static final String DEPLOY_CONTAINER_REFERENCE = "https://attack.mitre.org/techniques/T1610/";
     /** Links kept at each end of a chain when an oversized alert is shortened. */
     static final int CHAIN_KEEP_EACH_END = 25;
     /** Length evidence values are cut to when an oversized alert is shortened. */
@@ -88,7 +89,8 @@ public final class EcsAlertDocument {
         ObjectNode doc = NODES.objectNode();
         doc.put("@timestamp", Instant.ofEpochMilli(a.eventTime()).toString());
         doc.put("message", message(a));
-        doc.putArray("tags").add("cronsentinel").add(Alert.TECHNIQUE_ID);
+        boolean deployContainer = Alert.DEPLOY_CONTAINER_ID.equals(a.techniqueId());
+        doc.putArray("tags").add("cronsentinel").add(deployContainer ? Alert.DEPLOY_CONTAINER_ID : Alert.TECHNIQUE_ID);
         doc.putObject("ecs").put("version", ECS_VERSION);
 
         ObjectNode event = doc.putObject("event");
@@ -114,7 +116,7 @@ public final class EcsAlertDocument {
         rule.put("id", "cronsentinel-" + a.kind());
         rule.put("name", ruleName(a.kind(), a.profile()));
         rule.put("ruleset", "cronsentinel");
-        rule.put("category", Alert.TECHNIQUE_NAME);
+        rule.put("category", deployContainer ? Alert.DEPLOY_CONTAINER_NAME : Alert.TECHNIQUE_NAME);
         putIfNotNull(rule, "version", a.ruleVersion());
         rule.put("reference", TECHNIQUE_REFERENCE);
         rule.put("description", ruleDescription(a.kind()));
@@ -122,13 +124,20 @@ public final class EcsAlertDocument {
         ObjectNode threat = doc.putObject("threat");
         threat.put("framework", MITRE_FRAMEWORK);
         ObjectNode technique = threat.putObject("technique");
-        technique.put("id", Alert.TECHNIQUE_ID);
-        technique.put("name", Alert.TECHNIQUE_NAME);
-        technique.put("reference", TECHNIQUE_REFERENCE);
-        ObjectNode sub = technique.putObject("subtechnique");
-        sub.put("id", Alert.TECHNIQUE_ID);
-        sub.put("name", Alert.TECHNIQUE_NAME);
-        sub.put("reference", TECHNIQUE_REFERENCE);
+        if (deployContainer) {
+            // T1610 has no sub-technique: only the technique fields.
+            technique.put("id", Alert.DEPLOY_CONTAINER_ID);
+            technique.put("name", Alert.DEPLOY_CONTAINER_NAME);
+            technique.put("reference", DEPLOY_CONTAINER_REFERENCE);
+        } else {
+            technique.put("id", Alert.TECHNIQUE_ID);
+            technique.put("name", Alert.TECHNIQUE_NAME);
+            technique.put("reference", TECHNIQUE_REFERENCE);
+            ObjectNode sub = technique.putObject("subtechnique");
+            sub.put("id", Alert.TECHNIQUE_ID);
+            sub.put("name", Alert.TECHNIQUE_NAME);
+            sub.put("reference", TECHNIQUE_REFERENCE);
+        }
         ObjectNode tactic = threat.putObject("tactic");
         ArrayNode tacticIds = tactic.putArray("id");
         ArrayNode tacticNames = tactic.putArray("name");

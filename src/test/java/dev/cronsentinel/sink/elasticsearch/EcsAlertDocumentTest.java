@@ -145,6 +145,20 @@ class EcsAlertDocumentTest {
     }
 
     @Test
+    void aDeployContainerAlertNamesT1610WithoutASubTechnique() throws IOException {
+        Alert ok = AlertFixtures.workload("audit-5", "x", "10.0.0.1");
+        Alert pod = new Alert(ok.alertId(), ok.kind(), ok.profile(), ok.ruleVersion(), ok.eventTime(), ok.timestamp(),
+                ok.auditId(), ok.username(), ok.groups(), ok.userAgent(), ok.sourceIp(), ok.namespace(), "pods", "dbg",
+                "create", 201, ok.signals(), ok.score(), ok.severity(), Alert.DEPLOY_CONTAINER_ID, ok.tactics(),
+                ok.images(), 1, ok.firstSeen(), ok.lastSeen(), ok.chain(), null, null);
+        JsonNode d = doc(pod);
+        assertThat(d.path("threat").path("technique").path("id").asText()).isEqualTo("T1610");
+        assertThat(d.path("threat").path("technique").path("name").asText()).isEqualTo("Deploy Container");
+        assertThat(d.path("threat").path("technique").has("subtechnique")).isFalse();
+        assertThat(d.path("tags")).extracting(JsonNode::asText).contains("T1610").doesNotContain("T1053.007");
+    }
+
+    @Test
     void aRefusedRequestIsAFailureOutcome() throws IOException {
         Alert ok = AlertFixtures.workload("audit-4", "x", "10.0.0.1");
         Alert refused = new Alert(ok.alertId(), AlertKind.ATTEMPT, ok.profile(), ok.ruleVersion(), ok.eventTime(),

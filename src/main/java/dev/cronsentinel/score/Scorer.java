@@ -37,7 +37,8 @@ import java.util.Set;
  */
 public final class Scorer {
     private static final int MAX_VALUE = 256;
-    private static final int MAX_SIGNALS = 64;
+    /** Most signals an event's evidence lists; the score always counts every signal. */
+    static final int MAX_EVIDENCE = 64;
     /** Characters env expansion may add to a command line before repeated references stop expanding. */
     static final int MAX_ENV_EXPANSION = 64 * 1024;
     /** Shortest run of base64 characters worth decoding. */
@@ -117,10 +118,8 @@ public final class Scorer {
                 }
             }
         }
-        if (kept.size() > MAX_SIGNALS) {
-            kept = new ArrayList<>(kept.subList(0, MAX_SIGNALS));
-        }
         int score = total(kept);
+        kept = evidence(kept);
         Severity severity = severity(score);
         boolean alertable;
         switch (role) {
@@ -143,6 +142,55 @@ public final class Scorer {
                 }
         }
         return new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+    }
+
+    /**
+     * The signals an alert lists as evidence: all of them when there are at most {@link #MAX_EVIDENCE}, else the
+     * highest-weighted signal of every signal id, then the next highest weights, in their original order, and
+     * one {@link Signals#EVIDENCE_TRUNCATED} signal (weight 0) that counts the rest.
+     *
+     * <p>Why per id first: the score is {@link #total} of the signals, and later stages (per-actor context)
+     * recompute it from the list they carry, so the list must keep every id's best weight. Why not the first
+     * N: an attacker who puts 64 harmless findings before the payload would push the payload out.
+     */
+    static List<Signal> evidence(List<Signal> all) {
+        if (all.size() <= MAX_EVIDENCE) {
+            return all;
+        }
+        List<Integer> order = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            order.add(i);
+        }
+        // Stable: equal weights keep their order, so the choice is deterministic.
+        order.sort((a, b) -> Integer.compare(all.get(b).weight(), all.get(a).weight()));
+        boolean[] chosen = new boolean[all.size()];
+        Set<String> ids = new HashSet<>();
+        int count = 0;
+        for (int i : order) {
+            if (ids.add(all.get(i).id())) {
+                chosen[i] = true;
+                count++;
+            }
+        }
+        for (int i : order) {
+            if (count >= MAX_EVIDENCE - 1) {
+                break;
+            }
+            if (!chosen[i]) {
+                chosen[i] = true;
+                count++;
+            }
+        }
+        List<Signal> out = new ArrayList<>(count + 1);
+        for (int i = 0; i < all.size(); i++) {
+            if (chosen[i]) {
+                out.add(all.get(i));
+            }
+        }
+        int omitted = all.size() - count;
+        out.add(new Signal(Signals.EVIDENCE_TRUNCATED, Signals.EVIDENCE_TRUNCATED, 0, "(evidence)",
+                omitted + " more signal" + (omitted == 1 ? "" : "s") + " not listed (lower weights; all counted in the score)"));
+        return out;
     }
 
     private static boolean isBatch(WorkloadEvent e) {

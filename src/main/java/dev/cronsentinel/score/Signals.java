@@ -15,6 +15,11 @@ public final class Signals {
     public static final String ADDED_CAPABILITY = "added-capability";
     public static final String PRIVILEGE_ESCALATION = "privilege-escalation";
     public static final String RUN_AS_ROOT = "run-as-root";
+    /**
+     * Not a finding: the weight-0 entry that ends an evidence list cut to its highest weights and says how many
+     * signals were left out (they still count in the score).
+     */
+    public static final String EVIDENCE_TRUNCATED = "evidence-truncated";
 
     /** Signals whose weight is a single number in the rule file. */
     public static final List<String> FLAT = List.of(

@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param path JSON path of the container inside the event, e.g.
  *     {@code requestObject.spec.jobTemplate.spec.template.spec.initContainers[0]}
+ * @param execs the lifecycle hooks' and probes' {@code exec} commands, in the order hooks, then probes
+ * @param envFrom the container's {@code envFrom[]} ConfigMaps and Secrets
  */
 public record ContainerSpec(
         String path,
@@ -21,4 +23,15 @@ public record ContainerSpec(
         Long runAsUser,
         Boolean runAsNonRoot,
         List<String> capabilitiesAdd,
-        List<MountSpec> mounts) {}
+        List<MountSpec> mounts,
+        List<ExecSpec> execs,
+        List<EnvFromSpec> envFrom) {
+
+    /** A container without exec hooks, probes or {@code envFrom}. */
+    public ContainerSpec(String path, String name, String image, List<String> command, List<String> args, List<EnvVarSpec> env,
+            Boolean privileged, Boolean allowPrivilegeEscalation, Long runAsUser, Boolean runAsNonRoot,
+            List<String> capabilitiesAdd, List<MountSpec> mounts) {
+        this(path, name, image, command, args, env, privileged, allowPrivilegeEscalation, runAsUser, runAsNonRoot,
+                capabilitiesAdd, mounts, List.of(), List.of());
+    }
+}

@@ -3,8 +3,10 @@ package dev.cronsentinel.score;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import dev.cronsentinel.model.ContainerSpec;
+import dev.cronsentinel.model.EnvFromSpec;
 import dev.cronsentinel.model.EnvVarSpec;
 import dev.cronsentinel.model.EventRole;
+import dev.cronsentinel.model.ExecSpec;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
@@ -30,9 +32,11 @@ import java.util.Set;
  * suspicious commands do not outweigh one privileged container.
  *
  * <p>Normalisation against evasion (see {@code docs/DETECTION.md}): images are compared by repository after
- * lower-casing and stripping registry, {@code library/}, tag and digest; commands are matched on
- * {@code command} and {@code args} joined by spaces, again after expanding {@code $(VAR)}, {@code $VAR} and
- * {@code ${VAR}} from the container's literal env, and again on every base64 token that decodes to text;
+ * lower-casing and stripping registry, {@code library/}, tag and digest; commands ({@code command} and
+ * {@code args} joined by spaces, and every lifecycle hook's and probe's {@code exec.command}) are matched as
+ * written, again after expanding {@code $(VAR)}, {@code $VAR} and {@code ${VAR}} from the container's env
+ * (references the audit log cannot resolve become visible markers), and again on every base64 token that
+ * decodes to text;
  * host paths are compared after lexical normalisation ({@code ..}, {@code .}, duplicate and trailing slashes).
  */
 public final class Scorer {
@@ -291,7 +295,16 @@ public final class Scorer {
         }
     }
 
+    /**
+     * Matches every command the container runs: its entrypoint ({@code command} and {@code args} joined) and
+     * each lifecycle hook's and probe's {@code exec.command}. A rule fires once per container, on the first
+     * command line and form it matches.
+     */
     private void commands(List<Found> out, int index, ImageReference img, ContainerSpec c) {
+        if (commandRules.isEmpty()) {
+            return;
+        }
+        Set<String> seenRules = new LinkedHashSet<>();
         List<String> parts = new ArrayList<>();
         if (c.command() != null) {
             parts.addAll(c.command());
@@ -299,14 +312,22 @@ public final class Scorer {
         if (c.args() != null) {
             parts.addAll(c.args());
         }
-        if (parts.isEmpty() || commandRules.isEmpty()) {
-            return;
+        if (!parts.isEmpty()) {
+            commandLine(out, index, img, c, String.join(" ", parts), c.path() + ".command+args", seenRules);
         }
-        String joined = String.join(" ", parts);
-        String path = c.path() + ".command+args";
-        Set<String> seenRules = new LinkedHashSet<>();
+        if (c.execs() != null) {
+            for (ExecSpec x : c.execs()) {
+                if (x.command() != null && !x.command().isEmpty()) {
+                    commandLine(out, index, img, c, String.join(" ", x.command()), x.path(), seenRules);
+                }
+            }
+        }
+    }
+
+    private void commandLine(List<Found> out, int index, ImageReference img, ContainerSpec c, String joined, String path,
+            Set<String> seenRules) {
         matchCommand(out, index, img, joined, path, seenRules);
-        String expanded = expandEnv(joined, c.env());
+        String expanded = expandEnv(joined, c.env(), c.envFrom());
         if (!expanded.equals(joined)) {
             matchCommand(out, index, img, expanded, path + " (env-expanded)", seenRules);
         }
@@ -337,8 +358,18 @@ public final class Scorer {
         }
     }
 
+    /** {@link #expandEnv(String, List, List)} without {@code envFrom}. */
+    static String expandEnv(String text, List<EnvVarSpec> env) {
+        return expandEnv(text, env, List.of());
+    }
+
     /**
-     * Expands {@code $(VAR)} (kubelet), {@code ${VAR}} and {@code $VAR} (shell) from literal env values.
+     * Expands {@code $(VAR)} (kubelet), {@code ${VAR}} and {@code $VAR} (shell) from literal env values. A
+     * reference whose value the audit log cannot show, a {@code valueFrom} entry or a name that an
+     * {@code envFrom} ConfigMap or Secret may define, becomes {@code <unresolved env NAME from SOURCE>}: the
+     * container runs text the scorer cannot read, and that is evidence the rules can match (a shell whose
+     * whole script is such a reference), not silence. A literal {@code env} entry wins over {@code envFrom}
+     * and the last entry of a name wins, as in the kubelet.
      *
      * <p>Bounded against expansion bombs: a 500 KB value referenced 250,000 times from a 500 KB command line
      * would otherwise expand to 125 GB. Every reference is expanded while the result is shorter than the
@@ -346,14 +377,25 @@ public final class Scorer {
      * its first reference. So the result never exceeds the command line plus that margin plus every value
      * once (all bounded by the event size), and padding with a huge variable cannot hide a later one.
      */
-    static String expandEnv(String text, List<EnvVarSpec> env) {
-        if (env == null || env.isEmpty() || text.indexOf('$') < 0) {
+    static String expandEnv(String text, List<EnvVarSpec> env, List<EnvFromSpec> envFrom) {
+        boolean noEnv = env == null || env.isEmpty();
+        boolean noEnvFrom = envFrom == null || envFrom.isEmpty();
+        if ((noEnv && noEnvFrom) || text.indexOf('$') < 0) {
             return text;
         }
         Map<String, String> values = new HashMap<>();
-        for (EnvVarSpec v : env) {
-            if (v.name() != null && v.value() != null) {
-                values.put(v.name(), v.value());
+        if (!noEnv) {
+            for (EnvVarSpec v : env) {
+                if (v.name() == null) {
+                    continue;
+                }
+                if (v.value() != null) {
+                    values.put(v.name(), v.value());
+                } else if (v.valueFrom() != null) {
+                    values.put(v.name(), unresolved(v.name(), v.valueFrom()));
+                } else {
+                    values.remove(v.name());
+                }
             }
         }
         long budget = (long) text.length() + MAX_ENV_EXPANSION;
@@ -364,6 +406,9 @@ public final class Scorer {
         while (m.find()) {
             String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             String v = values.get(name);
+            if (v == null && !noEnvFrom) {
+                v = fromEnvFrom(name, envFrom);
+            }
             boolean expand = false;
             if (v != null) {
                 boolean first = expanded.add(name);
@@ -374,6 +419,22 @@ public final class Scorer {
         }
         sb.append(text, last, text.length());
         return sb.toString();
+    }
+
+    /** The unresolved marker of a name the last matching {@code envFrom} entry may define, or null. */
+    private static String fromEnvFrom(String name, List<EnvFromSpec> envFrom) {
+        for (int i = envFrom.size() - 1; i >= 0; i--) {
+            EnvFromSpec f = envFrom.get(i);
+            String prefix = f.prefix() == null ? "" : f.prefix();
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                return unresolved(name, "envFrom " + f.kind() + " " + (f.name() == null ? "(unnamed)" : f.name()));
+            }
+        }
+        return null;
+    }
+
+    private static String unresolved(String name, String source) {
+        return "<unresolved env " + name + " from " + source + ">";
     }
 
     /**

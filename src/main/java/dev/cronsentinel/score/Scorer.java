@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,10 +67,33 @@ public final class Scorer {
         }
     }
 
-    private record Allow(RuleSet.AllowlistEntry entry, PrefilteredPattern namespace, PrefilteredPattern actor, PrefilteredPattern image) {}
+    /** An allowlist entry, compiled: its scope patterns, its images parsed, what it silences. */
+    private record Allow(RuleSet.AllowlistEntry entry, PrefilteredPattern namespace, PrefilteredPattern actor,
+            List<ImageReference> images, Set<String> silences) {
+        boolean silences(Signal s) {
+            return silences.contains(s.id()) || silences.contains(s.id() + ":" + s.rule());
+        }
+
+        boolean admits(ImageReference image) {
+            for (ImageReference i : images) {
+                if (i.admits(image)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     /** A signal with the container image it came from (null for pod-level signals). */
-    private record Found(Signal signal, String repository, String qualified, int template) {}
+    private record Found(Signal signal, ImageReference image, int template) {}
+
+    /**
+     * A scored event and what allowlists silenced in it.
+     *
+     * @param silencedByEntry per allowlist entry id, how many signals (or the {@code unscored} verdict) it
+     *     silenced in this event; empty when none
+     */
+    public record Verdict(ScoredEvent scored, Map<String, Integer> silencedByEntry) {}
 
     public Scorer(RuleSet rules) {
         this.rules = rules;
@@ -80,7 +104,11 @@ public final class Scorer {
             commandRules.add(Compiled.of(r));
         }
         for (RuleSet.AllowlistEntry a : rules.allowlists()) {
-            allowlists.add(new Allow(a, compileOrNull(a.namespace()), compileOrNull(a.actor()), compileOrNull(a.image())));
+            List<ImageReference> images = new ArrayList<>();
+            for (String i : a.images()) {
+                images.add(ImageReference.parse(i));
+            }
+            allowlists.add(new Allow(a, compileOrNull(a.namespace()), compileOrNull(a.actor()), List.copyOf(images), Set.copyOf(a.silences())));
         }
         for (String c : rules.dangerousCapabilities()) {
             capabilities.add(RuleSetLoader.normalizeCapability(c));
@@ -92,32 +120,32 @@ public final class Scorer {
     }
 
     public ScoredEvent score(WorkloadEvent e, EventRole role) {
+        return evaluate(e, role).scored();
+    }
+
+    /** {@link #score} with the count of what allowlists silenced, for the metric that keeps it visible. */
+    public Verdict evaluate(WorkloadEvent e, EventRole role) {
         List<Found> found = new ArrayList<>();
         List<PodTemplate> templates = e.templates() == null ? List.of() : e.templates();
         for (int t = 0; t < templates.size(); t++) {
             evaluate(templates.get(t), t, found);
         }
-        String allowlistedBy = null;
-        List<Signal> kept = new ArrayList<>();
-        Allow whole = null;
-        List<Allow> imageAllows = new ArrayList<>();
+        List<Allow> inScope = new ArrayList<>();
         for (Allow a : allowlists) {
             if (scopeMatches(a, e)) {
-                if (a.image() == null) {
-                    whole = a;
-                    break;
-                }
-                imageAllows.add(a);
+                inScope.add(a);
             }
         }
-        if (whole != null) {
-            allowlistedBy = whole.entry().id();
-        } else {
-            for (Found f : found) {
-                String by = silencedBy(f, templates, imageAllows);
-                if (by == null) {
-                    kept.add(f.signal());
-                } else {
+        String allowlistedBy = null;
+        Map<String, Integer> silenced = new LinkedHashMap<>();
+        List<Signal> kept = new ArrayList<>();
+        for (Found f : found) {
+            String by = silencedBy(f, templates, inScope);
+            if (by == null) {
+                kept.add(f.signal());
+            } else {
+                silenced.merge(by, 1, Integer::sum);
+                if (allowlistedBy == null) {
                     allowlistedBy = by;
                 }
             }
@@ -125,13 +153,26 @@ public final class Scorer {
         int score = total(kept);
         kept = evidence(kept);
         Severity severity = severity(score);
+        // The verdict on a batch write without a body: only an entry that names "unscored" silences it.
+        boolean unscored = isBatch(e) && (e.bodiless() || (role == EventRole.ATTEMPT && templates.isEmpty()));
+        String unscoredBy = null;
+        if (unscored) {
+            for (Allow a : inScope) {
+                if (a.images().isEmpty() && a.silences().contains(Signals.UNSCORED)) {
+                    unscoredBy = a.entry().id();
+                    silenced.merge(unscoredBy, 1, Integer::sum);
+                    allowlistedBy = allowlistedBy == null ? unscoredBy : allowlistedBy;
+                    break;
+                }
+            }
+        }
         boolean alertable;
         switch (role) {
             case SPAWN:
                 alertable = false;
                 break;
             case ATTEMPT:
-                alertable = whole == null && (score >= rules.alertThreshold() || (templates.isEmpty() && isBatch(e)));
+                alertable = score >= rules.alertThreshold() || (unscored && unscoredBy == null);
                 if (alertable && score < rules.alertThreshold()) {
                     severity = Severity.LOW;
                 }
@@ -139,13 +180,14 @@ public final class Scorer {
             case WORKLOAD:
             default:
                 if (e.bodiless()) {
-                    alertable = whole == null && isBatch(e);
+                    alertable = isBatch(e) && unscoredBy == null;
                     severity = Severity.LOW;
                 } else {
                     alertable = score >= rules.alertThreshold();
                 }
         }
-        return new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+        ScoredEvent scored = new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+        return new Verdict(scored, silenced.isEmpty() ? Map.of() : Map.copyOf(silenced));
     }
 
     /**
@@ -504,7 +546,7 @@ public final class Scorer {
     private void pod(List<Found> out, int template, String id, Map<String, Integer> w, String path, String value) {
         int weight = w.getOrDefault(id, 0);
         if (weight > 0) {
-            out.add(new Found(new Signal(id, id, weight, path, bound(value)), null, null, template));
+            out.add(new Found(new Signal(id, id, weight, path, bound(value)), null, template));
         }
     }
 
@@ -517,7 +559,7 @@ public final class Scorer {
 
     private static void container(List<Found> out, int template, ImageReference img, Signal s) {
         if (s.weight() > 0) {
-            out.add(new Found(s, img.repository(), img.qualified(), template));
+            out.add(new Found(s, img, template));
         }
     }
 
@@ -528,14 +570,18 @@ public final class Scorer {
         return a.actor() == null || (e.username() != null && a.actor().find(e.username()));
     }
 
-    /** The allowlist entry that silences this signal, or null. */
-    private static String silencedBy(Found f, List<PodTemplate> templates, List<Allow> imageAllows) {
-        for (Allow a : imageAllows) {
-            if (f.repository() != null) {
-                if (imageMatches(a, f.repository(), f.qualified())) {
-                    return a.entry().id();
-                }
-            } else if (allContainersMatch(a, templates.get(f.template()))) {
+    /**
+     * The allowlist entry that silences this signal, or null: an in-scope entry that names the signal (or its
+     * rule) and, when it lists images, runs on the signal's container (for a pod-level signal: on every
+     * container of the template, so an allowlisted container cannot shelter another one's mounts).
+     */
+    private static String silencedBy(Found f, List<PodTemplate> templates, List<Allow> inScope) {
+        for (Allow a : inScope) {
+            if (!a.silences(f.signal())) {
+                continue;
+            }
+            if (a.images().isEmpty()
+                    || (f.image() != null ? a.admits(f.image()) : allContainersMatch(a, templates.get(f.template())))) {
                 return a.entry().id();
             }
         }
@@ -547,16 +593,11 @@ public final class Scorer {
             return false;
         }
         for (ContainerSpec c : t.containers()) {
-            ImageReference img = ImageReference.parse(c.image());
-            if (c.image() == null || !imageMatches(a, img.repository(), img.qualified())) {
+            if (c.image() == null || !a.admits(ImageReference.parse(c.image()))) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static boolean imageMatches(Allow a, String repository, String qualified) {
-        return a.image().find(repository) || a.image().find(qualified);
     }
 
     private static PrefilteredPattern compileOrNull(String p) {

@@ -21,6 +21,12 @@ public final class Signals {
      */
     public static final String EVIDENCE_TRUNCATED = "evidence-truncated";
 
+    /**
+     * Not a signal: what an allowlist entry names in {@code silences} to silence the verdict on a CronJob or
+     * Job write whose body the audit policy hid (or a refused one without a body).
+     */
+    public static final String UNSCORED = "unscored";
+
     /** Signals whose weight is a single number in the rule file. */
     public static final List<String> FLAT = List.of(
             HOSTPATH_VOLUME, SENSITIVE_MOUNT, PRIVILEGED, HOST_NETWORK, HOST_PID, HOST_IPC,

@@ -67,7 +67,7 @@ class LiteralPrefilterTest {
         rules.imageRules().forEach(r -> out.add(r.pattern()));
         rules.commandRules().forEach(r -> out.add(r.pattern()));
         rules.allowlists().forEach(a -> {
-            for (String s : new String[] {a.namespace(), a.actor(), a.image()}) {
+            for (String s : new String[] {a.namespace(), a.actor()}) {
                 if (s != null) {
                     out.add(s);
                 }

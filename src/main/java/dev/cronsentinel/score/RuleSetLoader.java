@@ -25,6 +25,9 @@ import java.util.Set;
  * rule and the reason, never at the first event.
  */
 public final class RuleSetLoader {
+    /** registry/repository[:tag][@algorithm:hex], lower or upper case; no pattern syntax. */
+    private static final Pattern IMAGE_REFERENCE =
+            Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:/-]*(@[A-Za-z0-9]+:[A-Fa-f0-9]{32,})?");
     private static final Set<String> TOP_KEYS =
             Set.of("profile", "version", "thresholds", "signals", "allowlists", "description", "families");
 
@@ -129,6 +132,13 @@ public final class RuleSetLoader {
             }
         }
 
+        // What an allowlist may name: every signal id, each with its rules (a flat signal's only rule is its id).
+        Map<String, Set<String>> ruleNames = new LinkedHashMap<>();
+        for (String id : known) {
+            ruleNames.put(id, Set.of(id));
+        }
+        ruleNames.put(Signals.SUSPICIOUS_IMAGE, ruleNamesOf(images));
+        ruleNames.put(Signals.SHELL_COMMAND, ruleNamesOf(commands));
         List<RuleSet.AllowlistEntry> allowlists = new ArrayList<>();
         JsonNode al = root.get("allowlists");
         if (al != null && !al.isNull()) {
@@ -138,15 +148,16 @@ public final class RuleSetLoader {
             for (JsonNode e : al) {
                 String id = requiredText(e, "id", file);
                 String where = "allowlists." + id;
-                checkKeys(e, Set.of("id", "reason", "namespace", "actor", "image"), file, where);
+                checkKeys(e, Set.of("id", "reason", "namespace", "actor", "images", "silences"), file, where);
                 String reason = requiredText(e, "reason", file);
                 String ns = optionalPattern(e, "namespace", file, where);
                 String actor = optionalPattern(e, "actor", file, where);
-                String image = optionalPattern(e, "image", file, where);
-                if (ns == null && actor == null && image == null) {
-                    throw fail(file, where, "must set at least one of namespace, actor, image");
+                List<String> allowedImages = imageReferences(e, file, where);
+                if (ns == null && actor == null && allowedImages.isEmpty()) {
+                    throw fail(file, where, "must set at least one of namespace, actor, images");
                 }
-                allowlists.add(new RuleSet.AllowlistEntry(id, reason, ns, actor, image));
+                List<String> silences = silences(e, ruleNames, allowedImages, file, where);
+                allowlists.add(new RuleSet.AllowlistEntry(id, reason, ns, actor, allowedImages, silences));
             }
         }
         return new RuleSet(profile, version, alert, Collections.unmodifiableMap(severity),
@@ -246,6 +257,68 @@ public final class RuleSetLoader {
             out.add(v.asText());
         }
         return out;
+    }
+
+    /**
+     * An entry's {@code images}: image references (registry, repository, optional tag or digest), not patterns.
+     * A value that looks like a pattern fails, so an old {@code image: '^fluentd$'} entry cannot silently
+     * turn into a reference that matches nothing (or everything).
+     */
+    private static List<String> imageReferences(JsonNode e, String file, String where) {
+        JsonNode n = e.get("images");
+        if (n == null || n.isNull()) {
+            return List.of();
+        }
+        if (!n.isArray() || n.size() == 0) {
+            throw fail(file, where + ".images", "must be a non-empty list of image references");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode i : n) {
+            String ref = i.isTextual() ? i.textValue().trim() : "";
+            if (ref.isEmpty() || !IMAGE_REFERENCE.matcher(ref).matches()) {
+                throw fail(file, where + ".images", "'" + i.asText() + "' is not an image reference "
+                        + "(registry/repository[:tag][@sha256:digest], e.g. docker.io/fluent/fluentd; patterns are not allowed)");
+            }
+            out.add(ref);
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * An entry's {@code silences}: required and explicit, each a known signal id, {@code signal:rule} of a rule
+     * in this file, or {@code unscored} (only for entries without images: a hidden body names no image).
+     */
+    private static List<String> silences(JsonNode e, Map<String, Set<String>> ruleNames, List<String> images, String file, String where) {
+        JsonNode n = e.get("silences");
+        if (n == null || !n.isArray() || n.size() == 0) {
+            throw fail(file, where + ".silences", "is required: the list of signal ids (or signal:rule) this entry silences");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode s : n) {
+            String v = s.isTextual() ? s.textValue().trim() : "";
+            int colon = v.indexOf(':');
+            String id = colon < 0 ? v : v.substring(0, colon);
+            if (v.equals(Signals.UNSCORED)) {
+                if (!images.isEmpty()) {
+                    throw fail(file, where + ".silences", "'unscored' needs an entry without images (a hidden body names no image)");
+                }
+            } else if (!ruleNames.containsKey(id)) {
+                throw fail(file, where + ".silences", "unknown signal '" + s.asText() + "' (expected one of " + ruleNames.keySet()
+                        + ", signal:rule, or " + Signals.UNSCORED + ")");
+            } else if (colon >= 0 && !ruleNames.get(id).contains(v.substring(colon + 1))) {
+                throw fail(file, where + ".silences", "unknown rule '" + v + "' (signal " + id + " has rules " + ruleNames.get(id) + ")");
+            }
+            out.add(v);
+        }
+        return List.copyOf(out);
+    }
+
+    private static Set<String> ruleNamesOf(List<RuleSet.PatternRule> rules) {
+        Set<String> names = new java.util.LinkedHashSet<>();
+        for (RuleSet.PatternRule r : rules) {
+            names.add(r.rule());
+        }
+        return names;
     }
 
     static String normalizeCapability(String c) {

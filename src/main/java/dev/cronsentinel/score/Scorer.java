@@ -3,8 +3,10 @@ package dev.cronsentinel.score;
 import com.google.re2j.Matcher;
 import com.google.re2j.Pattern;
 import dev.cronsentinel.model.ContainerSpec;
+import dev.cronsentinel.model.EnvFromSpec;
 import dev.cronsentinel.model.EnvVarSpec;
 import dev.cronsentinel.model.EventRole;
+import dev.cronsentinel.model.ExecSpec;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,14 +33,17 @@ import java.util.Set;
  * suspicious commands do not outweigh one privileged container.
  *
  * <p>Normalisation against evasion (see {@code docs/DETECTION.md}): images are compared by repository after
- * lower-casing and stripping registry, {@code library/}, tag and digest; commands are matched on
- * {@code command} and {@code args} joined by spaces, again after expanding {@code $(VAR)}, {@code $VAR} and
- * {@code ${VAR}} from the container's literal env, and again on every base64 token that decodes to text;
+ * lower-casing and stripping registry, {@code library/}, tag and digest; commands ({@code command} and
+ * {@code args} joined by spaces, and every lifecycle hook's and probe's {@code exec.command}) are matched as
+ * written, again after expanding {@code $(VAR)}, {@code $VAR} and {@code ${VAR}} from the container's env
+ * (references the audit log cannot resolve become visible markers), and again on every base64 token that
+ * decodes to text;
  * host paths are compared after lexical normalisation ({@code ..}, {@code .}, duplicate and trailing slashes).
  */
 public final class Scorer {
     private static final int MAX_VALUE = 256;
-    private static final int MAX_SIGNALS = 64;
+    /** Most signals an event's evidence lists; the score always counts every signal. */
+    static final int MAX_EVIDENCE = 64;
     /** Characters env expansion may add to a command line before repeated references stop expanding. */
     static final int MAX_ENV_EXPANSION = 64 * 1024;
     /** Shortest run of base64 characters worth decoding. */
@@ -62,10 +68,33 @@ public final class Scorer {
         }
     }
 
-    private record Allow(RuleSet.AllowlistEntry entry, PrefilteredPattern namespace, PrefilteredPattern actor, PrefilteredPattern image) {}
+    /** An allowlist entry, compiled: its scope patterns, its images parsed, what it silences. */
+    private record Allow(RuleSet.AllowlistEntry entry, PrefilteredPattern namespace, PrefilteredPattern actor,
+            List<ImageReference> images, Set<String> silences) {
+        boolean silences(Signal s) {
+            return silences.contains(s.id()) || silences.contains(s.id() + ":" + s.rule());
+        }
+
+        boolean admits(ImageReference image) {
+            for (ImageReference i : images) {
+                if (i.admits(image)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 
     /** A signal with the container image it came from (null for pod-level signals). */
-    private record Found(Signal signal, String repository, String qualified, int template) {}
+    private record Found(Signal signal, ImageReference image, int template) {}
+
+    /**
+     * A scored event and what allowlists silenced in it.
+     *
+     * @param silencedByEntry per allowlist entry id, how many signals (or the {@code unscored} verdict) it
+     *     silenced in this event; empty when none
+     */
+    public record Verdict(ScoredEvent scored, Map<String, Integer> silencedByEntry) {}
 
     public Scorer(RuleSet rules) {
         this.rules = rules;
@@ -76,7 +105,11 @@ public final class Scorer {
             commandRules.add(Compiled.of(r));
         }
         for (RuleSet.AllowlistEntry a : rules.allowlists()) {
-            allowlists.add(new Allow(a, compileOrNull(a.namespace()), compileOrNull(a.actor()), compileOrNull(a.image())));
+            List<ImageReference> images = new ArrayList<>();
+            for (String i : a.images()) {
+                images.add(ImageReference.parse(i));
+            }
+            allowlists.add(new Allow(a, compileOrNull(a.namespace()), compileOrNull(a.actor()), List.copyOf(images), Set.copyOf(a.silences())));
         }
         for (String c : rules.dangerousCapabilities()) {
             capabilities.add(RuleSetLoader.normalizeCapability(c));
@@ -89,6 +122,11 @@ public final class Scorer {
     }
 
     public ScoredEvent score(WorkloadEvent e, EventRole role) {
+        return evaluate(e, role).scored();
+    }
+
+    /** {@link #score} with the count of what allowlists silenced, for the metric that keeps it visible. */
+    public Verdict evaluate(WorkloadEvent e, EventRole role) {
         List<Found> found = new ArrayList<>();
         List<PodTemplate> templates = e.templates() == null ? List.of() : e.templates();
         for (int t = 0; t < templates.size(); t++) {
@@ -98,43 +136,49 @@ public final class Scorer {
         if (MutablePodFields.applies(e)) {
             found.removeIf(f -> !MutablePodFields.isMutable(f.signal().path()));
         }
-        String allowlistedBy = null;
-        List<Signal> kept = new ArrayList<>();
-        Allow whole = null;
-        List<Allow> imageAllows = new ArrayList<>();
+        List<Allow> inScope = new ArrayList<>();
         for (Allow a : allowlists) {
             if (scopeMatches(a, e)) {
-                if (a.image() == null) {
-                    whole = a;
-                    break;
-                }
-                imageAllows.add(a);
+                inScope.add(a);
             }
         }
-        if (whole != null) {
-            allowlistedBy = whole.entry().id();
-        } else {
-            for (Found f : found) {
-                String by = silencedBy(f, templates, imageAllows);
-                if (by == null) {
-                    kept.add(f.signal());
-                } else {
+        String allowlistedBy = null;
+        Map<String, Integer> silenced = new LinkedHashMap<>();
+        List<Signal> kept = new ArrayList<>();
+        for (Found f : found) {
+            String by = silencedBy(f, templates, inScope);
+            if (by == null) {
+                kept.add(f.signal());
+            } else {
+                silenced.merge(by, 1, Integer::sum);
+                if (allowlistedBy == null) {
                     allowlistedBy = by;
                 }
             }
         }
-        if (kept.size() > MAX_SIGNALS) {
-            kept = new ArrayList<>(kept.subList(0, MAX_SIGNALS));
-        }
         int score = total(kept);
+        kept = evidence(kept);
         Severity severity = severity(score);
+        // The verdict on a batch write without a body: only an entry that names "unscored" silences it.
+        boolean unscored = isBatch(e) && (e.bodiless() || (role == EventRole.ATTEMPT && templates.isEmpty()));
+        String unscoredBy = null;
+        if (unscored) {
+            for (Allow a : inScope) {
+                if (a.images().isEmpty() && a.silences().contains(Signals.UNSCORED)) {
+                    unscoredBy = a.entry().id();
+                    silenced.merge(unscoredBy, 1, Integer::sum);
+                    allowlistedBy = allowlistedBy == null ? unscoredBy : allowlistedBy;
+                    break;
+                }
+            }
+        }
         boolean alertable;
         switch (role) {
             case SPAWN:
                 alertable = false;
                 break;
             case ATTEMPT:
-                alertable = whole == null && (score >= rules.alertThreshold() || (templates.isEmpty() && isBatch(e)));
+                alertable = score >= rules.alertThreshold() || (unscored && unscoredBy == null);
                 if (alertable && score < rules.alertThreshold()) {
                     severity = Severity.LOW;
                 }
@@ -142,7 +186,7 @@ public final class Scorer {
             case WORKLOAD:
             default:
                 if (e.bodiless()) {
-                    alertable = whole == null && isBatch(e);
+                    alertable = isBatch(e) && unscoredBy == null;
                     severity = Severity.LOW;
                 } else {
                     alertable = score >= rules.alertThreshold();
@@ -152,7 +196,57 @@ public final class Scorer {
                     }
                 }
         }
-        return new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+        ScoredEvent scored = new ScoredEvent(e, role, List.copyOf(kept), score, severity, alertable, allowlistedBy, rules.version());
+        return new Verdict(scored, silenced.isEmpty() ? Map.of() : Map.copyOf(silenced));
+    }
+
+    /**
+     * The signals an alert lists as evidence: all of them when there are at most {@link #MAX_EVIDENCE}, else the
+     * highest-weighted signal of every signal id, then the next highest weights, in their original order, and
+     * one {@link Signals#EVIDENCE_TRUNCATED} signal (weight 0) that counts the rest.
+     *
+     * <p>Why per id first: the score is {@link #total} of the signals, and later stages (per-actor context)
+     * recompute it from the list they carry, so the list must keep every id's best weight. Why not the first
+     * N: an attacker who puts 64 harmless findings before the payload would push the payload out.
+     */
+    static List<Signal> evidence(List<Signal> all) {
+        if (all.size() <= MAX_EVIDENCE) {
+            return all;
+        }
+        List<Integer> order = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            order.add(i);
+        }
+        // Stable: equal weights keep their order, so the choice is deterministic.
+        order.sort((a, b) -> Integer.compare(all.get(b).weight(), all.get(a).weight()));
+        boolean[] chosen = new boolean[all.size()];
+        Set<String> ids = new HashSet<>();
+        int count = 0;
+        for (int i : order) {
+            if (ids.add(all.get(i).id())) {
+                chosen[i] = true;
+                count++;
+            }
+        }
+        for (int i : order) {
+            if (count >= MAX_EVIDENCE - 1) {
+                break;
+            }
+            if (!chosen[i]) {
+                chosen[i] = true;
+                count++;
+            }
+        }
+        List<Signal> out = new ArrayList<>(count + 1);
+        for (int i = 0; i < all.size(); i++) {
+            if (chosen[i]) {
+                out.add(all.get(i));
+            }
+        }
+        int omitted = all.size() - count;
+        out.add(new Signal(Signals.EVIDENCE_TRUNCATED, Signals.EVIDENCE_TRUNCATED, 0, "(evidence)",
+                omitted + " more signal" + (omitted == 1 ? "" : "s") + " not listed (lower weights; all counted in the score)"));
+        return out;
     }
 
     /** The signals of the detection families ({@link Families}), as container or pod-level findings. */
@@ -160,7 +254,7 @@ public final class Scorer {
         for (Families.Placed p : families.evaluate(e, templates)) {
             String image = p.signal().image();
             if (image == null) {
-                found.add(new Found(p.signal().signal(), null, null, p.template()));
+                found.add(new Found(p.signal().signal(), null, p.template()));
             } else {
                 container(found, p.template(), ImageReference.parse(image), p.signal().signal());
             }
@@ -265,7 +359,16 @@ public final class Scorer {
         }
     }
 
+    /**
+     * Matches every command the container runs: its entrypoint ({@code command} and {@code args} joined) and
+     * each lifecycle hook's and probe's {@code exec.command}. A rule fires once per container, on the first
+     * command line and form it matches.
+     */
     private void commands(List<Found> out, int index, ImageReference img, ContainerSpec c) {
+        if (commandRules.isEmpty()) {
+            return;
+        }
+        Set<String> seenRules = new LinkedHashSet<>();
         List<String> parts = new ArrayList<>();
         if (c.command() != null) {
             parts.addAll(c.command());
@@ -273,28 +376,48 @@ public final class Scorer {
         if (c.args() != null) {
             parts.addAll(c.args());
         }
-        if (parts.isEmpty() || commandRules.isEmpty()) {
-            return;
+        if (!parts.isEmpty()) {
+            commandLine(out, index, img, c, String.join(" ", parts), c.path() + ".command+args", seenRules);
         }
-        String joined = String.join(" ", parts);
-        String path = c.path() + ".command+args";
-        Set<String> seenRules = new LinkedHashSet<>();
-        matchCommand(out, index, img, joined, path, seenRules);
-        String expanded = expandEnv(joined, c.env());
-        if (!expanded.equals(joined)) {
-            matchCommand(out, index, img, expanded, path + " (env-expanded)", seenRules);
-        }
-        for (String text : new String[] {joined, expanded}) {
-            // Every token is decoded, not the first few: a cap would let harmless decoys hide the payload
-            // behind them. The work stays linear: the decoded tokens are shorter than the line they are in.
-            for (String token : base64Tokens(text)) {
-                String decoded = decodeBase64Text(token);
-                if (decoded != null) {
-                    matchCommand(out, index, img, decoded, path + " (base64-decoded)", seenRules);
+        if (c.execs() != null) {
+            for (ExecSpec x : c.execs()) {
+                if (x.command() != null && !x.command().isEmpty()) {
+                    commandLine(out, index, img, c, String.join(" ", x.command()), x.path(), seenRules);
                 }
             }
-            if (expanded.equals(joined)) {
-                break;
+        }
+    }
+
+    /**
+     * Matches one command line in every form the shell may run it as: as written, with env expanded, each
+     * also after shell quote removal ({@code b""ash} is {@code bash}), and every base64 token of those forms
+     * that decodes to text (itself also after quote removal). Each distinct form is matched once.
+     */
+    private void commandLine(List<Found> out, int index, ImageReference img, ContainerSpec c, String joined, String path,
+            Set<String> seenRules) {
+        String expanded = expandEnv(joined, c.env(), c.envFrom());
+        Map<String, String> forms = new LinkedHashMap<>();
+        forms.putIfAbsent(joined, path);
+        forms.putIfAbsent(ShellText.unquote(joined), path + " (quotes removed)");
+        forms.putIfAbsent(expanded, path + " (env-expanded)");
+        forms.putIfAbsent(ShellText.unquote(expanded), path + " (env-expanded, quotes removed)");
+        for (Map.Entry<String, String> f : forms.entrySet()) {
+            matchCommand(out, index, img, f.getKey(), f.getValue(), seenRules);
+        }
+        Set<String> decodedSeen = new HashSet<>();
+        for (String text : forms.keySet()) {
+            // Every token is decoded, not the first few: a cap would let harmless decoys hide the payload
+            // behind them. The work stays linear: the decoded tokens are shorter than the form they are in,
+            // and there are at most four forms.
+            for (String token : base64Tokens(text)) {
+                String decoded = decodeBase64Text(token);
+                if (decoded != null && decodedSeen.add(decoded)) {
+                    matchCommand(out, index, img, decoded, path + " (base64-decoded)", seenRules);
+                    String unquoted = ShellText.unquote(decoded);
+                    if (!unquoted.equals(decoded)) {
+                        matchCommand(out, index, img, unquoted, path + " (base64-decoded, quotes removed)", seenRules);
+                    }
+                }
             }
         }
     }
@@ -311,8 +434,18 @@ public final class Scorer {
         }
     }
 
+    /** {@link #expandEnv(String, List, List)} without {@code envFrom}. */
+    static String expandEnv(String text, List<EnvVarSpec> env) {
+        return expandEnv(text, env, List.of());
+    }
+
     /**
-     * Expands {@code $(VAR)} (kubelet), {@code ${VAR}} and {@code $VAR} (shell) from literal env values.
+     * Expands {@code $(VAR)} (kubelet), {@code ${VAR}} and {@code $VAR} (shell) from literal env values. A
+     * reference whose value the audit log cannot show, a {@code valueFrom} entry or a name that an
+     * {@code envFrom} ConfigMap or Secret may define, becomes {@code <unresolved env NAME from SOURCE>}: the
+     * container runs text the scorer cannot read, and that is evidence the rules can match (a shell whose
+     * whole script is such a reference), not silence. A literal {@code env} entry wins over {@code envFrom}
+     * and the last entry of a name wins, as in the kubelet.
      *
      * <p>Bounded against expansion bombs: a 500 KB value referenced 250,000 times from a 500 KB command line
      * would otherwise expand to 125 GB. Every reference is expanded while the result is shorter than the
@@ -320,14 +453,25 @@ public final class Scorer {
      * its first reference. So the result never exceeds the command line plus that margin plus every value
      * once (all bounded by the event size), and padding with a huge variable cannot hide a later one.
      */
-    static String expandEnv(String text, List<EnvVarSpec> env) {
-        if (env == null || env.isEmpty() || text.indexOf('$') < 0) {
+    static String expandEnv(String text, List<EnvVarSpec> env, List<EnvFromSpec> envFrom) {
+        boolean noEnv = env == null || env.isEmpty();
+        boolean noEnvFrom = envFrom == null || envFrom.isEmpty();
+        if ((noEnv && noEnvFrom) || text.indexOf('$') < 0) {
             return text;
         }
         Map<String, String> values = new HashMap<>();
-        for (EnvVarSpec v : env) {
-            if (v.name() != null && v.value() != null) {
-                values.put(v.name(), v.value());
+        if (!noEnv) {
+            for (EnvVarSpec v : env) {
+                if (v.name() == null) {
+                    continue;
+                }
+                if (v.value() != null) {
+                    values.put(v.name(), v.value());
+                } else if (v.valueFrom() != null) {
+                    values.put(v.name(), unresolved(v.name(), v.valueFrom()));
+                } else {
+                    values.remove(v.name());
+                }
             }
         }
         long budget = (long) text.length() + MAX_ENV_EXPANSION;
@@ -338,6 +482,9 @@ public final class Scorer {
         while (m.find()) {
             String name = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
             String v = values.get(name);
+            if (v == null && !noEnvFrom) {
+                v = fromEnvFrom(name, envFrom);
+            }
             boolean expand = false;
             if (v != null) {
                 boolean first = expanded.add(name);
@@ -348,6 +495,22 @@ public final class Scorer {
         }
         sb.append(text, last, text.length());
         return sb.toString();
+    }
+
+    /** The unresolved marker of a name the last matching {@code envFrom} entry may define, or null. */
+    private static String fromEnvFrom(String name, List<EnvFromSpec> envFrom) {
+        for (int i = envFrom.size() - 1; i >= 0; i--) {
+            EnvFromSpec f = envFrom.get(i);
+            String prefix = f.prefix() == null ? "" : f.prefix();
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                return unresolved(name, "envFrom " + f.kind() + " " + (f.name() == null ? "(unnamed)" : f.name()));
+            }
+        }
+        return null;
+    }
+
+    private static String unresolved(String name, String source) {
+        return "<unresolved env " + name + " from " + source + ">";
     }
 
     /**
@@ -417,7 +580,7 @@ public final class Scorer {
     private void pod(List<Found> out, int template, String id, Map<String, Integer> w, String path, String value) {
         int weight = w.getOrDefault(id, 0);
         if (weight > 0) {
-            out.add(new Found(new Signal(id, id, weight, path, bound(value)), null, null, template));
+            out.add(new Found(new Signal(id, id, weight, path, bound(value)), null, template));
         }
     }
 
@@ -430,7 +593,7 @@ public final class Scorer {
 
     private static void container(List<Found> out, int template, ImageReference img, Signal s) {
         if (s.weight() > 0) {
-            out.add(new Found(s, img.repository(), img.qualified(), template));
+            out.add(new Found(s, img, template));
         }
     }
 
@@ -441,14 +604,18 @@ public final class Scorer {
         return a.actor() == null || (e.username() != null && a.actor().find(e.username()));
     }
 
-    /** The allowlist entry that silences this signal, or null. */
-    private static String silencedBy(Found f, List<PodTemplate> templates, List<Allow> imageAllows) {
-        for (Allow a : imageAllows) {
-            if (f.repository() != null) {
-                if (imageMatches(a, f.repository(), f.qualified())) {
-                    return a.entry().id();
-                }
-            } else if (allContainersMatch(a, templates.get(f.template()))) {
+    /**
+     * The allowlist entry that silences this signal, or null: an in-scope entry that names the signal (or its
+     * rule) and, when it lists images, runs on the signal's container (for a pod-level signal: on every
+     * container of the template, so an allowlisted container cannot shelter another one's mounts).
+     */
+    private static String silencedBy(Found f, List<PodTemplate> templates, List<Allow> inScope) {
+        for (Allow a : inScope) {
+            if (!a.silences(f.signal())) {
+                continue;
+            }
+            if (a.images().isEmpty()
+                    || (f.image() != null ? a.admits(f.image()) : allContainersMatch(a, templates.get(f.template())))) {
                 return a.entry().id();
             }
         }
@@ -460,16 +627,11 @@ public final class Scorer {
             return false;
         }
         for (ContainerSpec c : t.containers()) {
-            ImageReference img = ImageReference.parse(c.image());
-            if (c.image() == null || !imageMatches(a, img.repository(), img.qualified())) {
+            if (c.image() == null || !a.admits(ImageReference.parse(c.image()))) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static boolean imageMatches(Allow a, String repository, String qualified) {
-        return a.image().find(repository) || a.image().find(qualified);
     }
 
     private static PrefilteredPattern compileOrNull(String p) {

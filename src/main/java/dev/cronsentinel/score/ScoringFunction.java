@@ -12,6 +12,7 @@ import dev.cronsentinel.runtime.StateTtlBackstop;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,9 @@ import org.apache.flink.util.Collector;
  * empty; a TTL of twice the window is only a backstop for keys whose watermark never advances.
  *
  * <p>Metrics (group {@code cronsentinel}): {@code eventsScored}, {@code duplicatesDropped},
- * {@code structuralAlerts_<severity>} (alertable on structure alone, before per-actor context), and {@code lateEvents}: events that arrived behind the watermark. Scoring still
+ * {@code structuralAlerts_<severity>} (alertable on structure alone, before per-actor context),
+ * {@code allowlistedSignals} and {@code allowlistedSignals_<entry id>} (findings an allowlist silenced: they
+ * leave no alert, so this is where a borrowed or too wide entry shows), and {@code lateEvents}: events that arrived behind the watermark. Scoring still
  * scores them, but their dedupe window may already be over and the correlation stage can no longer place
  * them, so a rising count says {@code event-time.max-out-of-orderness} is too small for this audit pipeline.
  */
@@ -55,6 +58,8 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
     private transient Counter duplicates;
     private transient Counter late;
     private transient Map<Severity, Counter> alertsBySeverity;
+    private transient Counter allowlisted;
+    private transient Map<String, Counter> allowlistedByEntry;
 
     public ScoringFunction(RuleSet rules, DecoderConfig decoderConfig, ScoringConfig scoringConfig) {
         this.rules = rules;
@@ -82,6 +87,11 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
         for (Severity s : Severity.values()) {
             alertsBySeverity.put(s, group.counter("structuralAlerts_" + s));
         }
+        allowlisted = group.counter("allowlistedSignals");
+        allowlistedByEntry = new HashMap<>();
+        for (RuleSet.AllowlistEntry a : rules.allowlists()) {
+            allowlistedByEntry.put(a.id(), group.counter("allowlistedSignals_" + a.id()));
+        }
     }
 
     @Override
@@ -105,7 +115,12 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
             // The decoder already drops these; kept as a guard for events built elsewhere.
             return;
         }
-        ScoredEvent full = scorer.score(e, role);
+        Scorer.Verdict verdict = scorer.evaluate(e, role);
+        ScoredEvent full = verdict.scored();
+        for (Map.Entry<String, Integer> silenced : verdict.silencedByEntry().entrySet()) {
+            allowlisted.inc(silenced.getValue());
+            allowlistedByEntry.get(silenced.getKey()).inc(silenced.getValue());
+        }
         ScoredEvent s = new ScoredEvent(full.event().afterScoring(), full.role(), full.signals(), full.score(), full.severity(),
                 full.alertable(), full.allowlistedBy(), full.ruleVersion());
         scored.inc();

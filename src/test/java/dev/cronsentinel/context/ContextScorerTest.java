@@ -146,5 +146,11 @@ class ContextScorerTest {
                 .hostPath("/etc").scored();
         assertThat(scanner.allowlistedBy()).isEqualTo("security-scanners");
         assertThat(SCORER.wholeEventAllowlisted(scanner)).isFalse();
+        // The airflow entry names python one-liners; a reverse shell from the same actor keeps its context.
+        ScoredEvent shell = AuditEvents.cronJob("data-pipelines", "etl").id("c").at(T0)
+                .by("system:serviceaccount:data-pipelines:airflow").command("python", "-c", "import pty; pty.spawn('/bin/sh')").scored();
+        assertThat(shell.allowlistedBy()).isEqualTo("data-pipelines");
+        assertThat(shell.alertable()).isTrue();
+        assertThat(SCORER.wholeEventAllowlisted(shell)).isFalse();
     }
 }

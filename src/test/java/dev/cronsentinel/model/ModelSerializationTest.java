@@ -9,7 +9,7 @@ class ModelSerializationTest {
     @ParameterizedTest
     @ValueSource(classes = {
         RawAuditRecord.class, WorkloadEvent.class, PodTemplate.class, ContainerSpec.class, VolumeSpec.class,
-        MountSpec.class, EnvVarSpec.class, Signal.class, ScoredEvent.class, Alert.class, ChainLink.class,
+        MountSpec.class, EnvVarSpec.class, EnvFromSpec.class, ExecSpec.class, Signal.class, ScoredEvent.class, Alert.class, ChainLink.class,
         SeedRow.class, DeadLetter.class
     })
     void serializedAsPojoWithoutKryo(Class<?> type) {

@@ -85,4 +85,20 @@ class ScoringFunctionMetricsTest {
         assertThat(alerts).isEqualTo(h.extractOutputValues().stream().filter(ScoredEvent::alertable).count()).isPositive();
         h.close();
     }
+
+    @Test
+    void findingsAnAllowlistSilencedAreCountedPerEntry() throws Exception {
+        var h = harness();
+        WorkloadEvent scanner = dev.cronsentinel.testing.AuditEvents.cronJob("security-scan", "bench").id("s1")
+                .at(java.time.Instant.parse("2026-11-20T10:00:00Z")).images("aquasec/kube-bench:v0.8.0").hostPath("/etc").decoded();
+        h.processElement(new StreamRecord<>(scanner, scanner.eventTime()));
+        ScoredEvent out = h.extractOutputValues().get(0);
+        assertThat(out.allowlistedBy()).isEqualTo("security-scanners");
+        assertThat(out.signals()).isEmpty();
+        // hostpath-volume and sensitive-mount on /etc: silenced, and still visible here.
+        assertThat(count("allowlistedSignals")).isEqualTo(2);
+        assertThat(count("allowlistedSignals_security-scanners")).isEqualTo(2);
+        assertThat(count("allowlistedSignals_node-log-agents")).isZero();
+        h.close();
+    }
 }

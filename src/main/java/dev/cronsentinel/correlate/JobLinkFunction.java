@@ -2,7 +2,11 @@ package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ChainLink;
+import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
+import dev.cronsentinel.model.Signal;
+import dev.cronsentinel.model.WorkloadEvent;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -41,6 +45,8 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     private final LinkKeys keys;
 
     private transient ChainWindows windows;
+    private transient RootLifecycle lifecycle;
+    private transient Counter hitAndRuns;
     private transient ValueState<JobLink> job;
     private transient PendingSpawns pending;
     private transient long skew;
@@ -56,6 +62,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     @Override
     public void open(OpenContext openContext) {
         windows = new ChainWindows(cfg, new CronSchedules(cfg.controllerTimeZone()));
+        lifecycle = new RootLifecycle(cfg.lifecycle());
         skew = cfg.spawnBuffer().toMillis();
         job = getRuntimeContext().getState(CorrelationState.value(JOB_STATE, JobLink.class, cfg));
         pending = new PendingSpawns(getRuntimeContext().getListState(CorrelationState.list(PENDING_STATE, Spawn.class, cfg)),
@@ -64,6 +71,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
         late = group.counter("correlationLateEvents");
         orphans = group.counter("orphanPods");
         overflow = group.counter("pendingPodsOverflow");
+        hitAndRuns = group.counter("hitAndRuns");
     }
 
     /** Input 1: Job roots and Pods. */
@@ -73,11 +81,13 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
                 e -> ctx.output(CorrelationStage.LATE, e))) {
             return;
         }
-        if ("jobs".equals(s.event().resource())) {
+        if ("jobs".equals(s.event().resource()) && s.role() == EventRole.DELETE) {
+            onDelete(s.event(), out);
+        } else if ("jobs".equals(s.event().resource())) {
             RootContext r = RootContext.of(s);
             long deadline = windows.jobDeadline(r.time());
             replace(new JobLink(r.auditId(), r.uid(), r.time(), null, null, r.status(), r, r.resource(), r.name(),
-                    deadline, deadline, true), ctx, out);
+                    deadline, deadline, true, null), ctx, out);
         } else {
             onPod(Spawn.of(s, keys, cfg.alertThreshold()), ctx, out);
         }
@@ -89,7 +99,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
         Spawn j = s.job();
         long deadline = windows.jobDeadline(j.time());
         replace(new JobLink(j.auditId(), j.uid(), j.time(), j.link(), j.suspicious() ? j : null, s.status(), s.root(),
-                s.rootResource(), s.rootName(), deadline, Math.max(deadline, s.expiresAt()), false), ctx, out);
+                s.rootResource(), s.rootName(), deadline, Math.max(deadline, s.expiresAt()), false, null), ctx, out);
     }
 
     private void replace(JobLink next, Context ctx, Collector<ChainFinding> out) throws Exception {
@@ -131,13 +141,13 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
         boolean reported = j.jobReported();
         switch (j.status()) {
             case SUSPICIOUS:
-                out.collect(ChainFinding.escalation(j.root(), null, links(j, pod), expiresAt));
+                out.collect(escalation(j, null, pod, expiresAt));
                 reported = true;
                 break;
             case UNSCORED:
                 Spawn evidence = ChainAggregate.stronger(pod.suspicious() ? pod : null, j.jobEvidence());
                 if (evidence != null) {
-                    out.collect(ChainFinding.escalation(j.root(), evidence, links(j, pod), expiresAt));
+                    out.collect(escalation(j, evidence, pod, expiresAt));
                     reported = true;
                 }
                 break;
@@ -150,13 +160,40 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
             default:
                 break;
         }
-        JobLink next = j.afterPod(deadline, expiresAt, reported);
+        JobLink next = j.afterPod(deadline, expiresAt, reported, pod.link());
         store(j, next, ctx.timerService());
         return next;
     }
 
-    private static List<ChainLink> links(JobLink j, Spawn pod) {
-        return j.jobReported() || j.jobLink() == null ? List.of(pod.link()) : List.of(j.jobLink(), pod.link());
+    /**
+     * The finding of a linked Pod: the Pod, with its Job the first time, and then too the root's resume when the
+     * Job ran after it (the resume's who and when, and {@code resumed-by-other}, go with the runs it allowed).
+     */
+    private ChainFinding escalation(JobLink j, Spawn evidence, Spawn pod, long expiresAt) {
+        if (j.jobReported() || j.jobLink() == null) {
+            return ChainFinding.escalation(j.root(), evidence, List.of(pod.link()), expiresAt);
+        }
+        List<ChainLink> links = new ArrayList<>(List.of(j.jobLink(), pod.link()));
+        List<Signal> signals = new ArrayList<>();
+        lifecycle.addResume(j.root(), j.jobTime(), links, signals);
+        return ChainFinding.escalation(j.root(), evidence, List.copyOf(links), expiresAt, List.copyOf(signals));
+    }
+
+    /** A delete of a Job root (one a user created): a hit-and-run when it comes soon after its first Pod. */
+    private void onDelete(WorkloadEvent e, Collector<ChainFinding> out) throws Exception {
+        JobLink current = job.value();
+        if (current == null || current.jobLink() != null || e.eventTime() < current.jobTime()
+                || !CronJobLinkFunction.sameUid(current.jobUid(), e.uid())) {
+            return; // unknown, a CronJob's Job (its CronJob's life counts), or another Job of the same name
+        }
+        ChainFinding f = lifecycle.hitAndRun(current.root(), current.jobTime(), current.lastPod(), e, current.expiresAt());
+        if (f != null) {
+            hitAndRuns.inc();
+            out.collect(f);
+        }
+        if (current.lastPod() != null) {
+            job.update(current.deleted());
+        }
     }
 
     /** A Pod whose Job is unknown: an orphan of the Job's CronJob when its name tells one, else of the Job. */

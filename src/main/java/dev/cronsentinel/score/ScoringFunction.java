@@ -107,7 +107,10 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
             // The decoder already drops these; kept as a guard for events built elsewhere.
             return;
         }
-        ScoredEvent full = scorer.score(e, role);
+        // A delete carries no workload to judge; correlation reads it (hit-and-run), nothing alerts on it alone.
+        ScoredEvent full = role == EventRole.DELETE
+                ? new ScoredEvent(e, role, List.of(), 0, Severity.INFO, false, null, scorer.rules().version())
+                : scorer.score(e, role);
         ScoredEvent s = new ScoredEvent(full.event().afterScoring(), full.role(), full.signals(), full.score(), full.severity(),
                 full.alertable(), full.allowlistedBy(), full.ruleVersion());
         scored.inc();

@@ -172,7 +172,7 @@ class CronJobLinkFunctionTest {
         for (ScoredEvent e : new ScoredEvent[] {cronJob("pg-backup").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").build(),
                 cronJob("log-rotate").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").suspicious().build()}) {
             var out = new DataOutputSerializer(512);
-            serializer.serialize(new CronJobRoot(RootContext.of(e), 0), out);
+            serializer.serialize(CronJobRoot.fresh(RootContext.of(e), 0, 0, false), out);
             assertThat(out.length()).as(e.event().name()).isLessThan(e.alertable() ? 1024 : 384);
         }
         h.processWatermark(new Watermark(t("09:30:00")));
@@ -239,7 +239,7 @@ class CronJobLinkFunctionTest {
     void theWaitingBufferIsBounded() throws Exception {
         CorrelationConfig d = config();
         CorrelationConfig small = new CorrelationConfig(d.defaultWindow(), d.scheduleGrace(), d.maxWindow(), d.spawnBuffer(),
-                d.orphanWindow(), d.updateInterval(), d.stateTtl(), d.maxChainLinks(), 2, d.controllerTimeZone(), d.profile(),
+                d.orphanWindow(), d.updateInterval(), d.stateTtl(), d.maxChainLinks(), 2, d.controllerTimeZone(), d.lifecycle(), d.profile(),
                 d.alertThreshold());
         var h = harness(small);
         for (int m = 0; m < 3; m++) {

@@ -2,10 +2,8 @@ package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ChainLink;
-import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
-import dev.cronsentinel.model.WorkloadEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -33,10 +31,18 @@ import org.apache.flink.util.OutputTag;
  * unknown: it goes on with status UNKNOWN and, when its own spec is suspicious, raises an orphan finding
  * ({@link #ORPHANS}) for its CronJob name.
  *
- * <p>State: {@code cronjob-root} ({@link CronJobRoot}) and {@code cronjob-pending-jobs} (bounded list of
- * {@link Spawn}). Exit: the event-time timer at the root's deadline clears the root; each pending Job's timer
- * resolves it. A TTL is only a backstop. Metrics (group {@code cronsentinel}): {@code correlationLateEvents},
- * {@code orphanJobs}, {@code pendingJobsOverflow}.
+ * <p>Lifecycle (docs/CORRELATION.md, "Lifecycle"): a change that is no new root (an unsuspicious update or
+ * patch, a delete) waits until the watermark passes it and is then applied in event-time order: it may suspend
+ * the root (kept up to {@code correlation.lifecycle.max-suspended}), resume it (the window restarts from the
+ * resume, which goes with the Jobs that follow), move its schedule, replace its template's verdict
+ * ({@link TemplateChanges}), or end it (a delete soon after the first run is a hit-and-run, sent to
+ * {@link #LIFECYCLE}). A Job delivered while a change before it still waits, waits with it.
+ *
+ * <p>State: {@code cronjob-root} ({@link CronJobRoot}), {@code cronjob-pending-jobs} (bounded list of
+ * {@link Spawn}) and {@code cronjob-pending-changes} (bounded list of {@link PendingChange}). Exit: the
+ * event-time timer at the root's deadline clears the root; each pending Job's timer resolves it; each change's
+ * timer applies it. A TTL is only a backstop. Metrics (group {@code cronsentinel}): {@code correlationLateEvents},
+ * {@code orphanJobs}, {@code pendingJobsOverflow} (Jobs and changes), {@code cronJobResumes}, {@code hitAndRuns}.
  */
 public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEvent, SpawnedJob> {
     private static final long serialVersionUID = 1L;
@@ -51,6 +57,7 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
 
     static final String ROOT_STATE = "cronjob-root";
     static final String PENDING_STATE = "cronjob-pending-jobs";
+    static final String CHANGES_STATE = "cronjob-pending-changes";
 
     private final CorrelationConfig cfg;
     private final LinkKeys keys;
@@ -61,6 +68,7 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
     private transient Counter hitAndRuns;
     private transient ValueState<CronJobRoot> root;
     private transient PendingSpawns pending;
+    private transient PendingChanges changes;
     private transient long skew;
     private transient Counter late;
     private transient Counter orphans;
@@ -79,6 +87,8 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
         root = getRuntimeContext().getState(CorrelationState.value(ROOT_STATE, CronJobRoot.class, cfg));
         pending = new PendingSpawns(getRuntimeContext().getListState(CorrelationState.list(PENDING_STATE, Spawn.class, cfg)),
                 skew, cfg.maxPendingSpawns());
+        changes = new PendingChanges(getRuntimeContext().getListState(
+                CorrelationState.list(CHANGES_STATE, PendingChange.class, cfg)), cfg.maxPendingSpawns());
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
         late = group.counter("correlationLateEvents");
         orphans = group.counter("orphanJobs");
@@ -95,79 +105,103 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
         }
         if (!"cronjobs".equals(s.event().resource())) {
             onJob(Spawn.of(s, keys, cfg.alertThreshold()), ctx, out);
-        } else if (s.role() == EventRole.DELETE) {
-            onDelete(s.event(), ctx);
+            return;
+        }
+        RootContext candidate = RootContext.of(s);
+        if ("create".equals(candidate.verb()) || candidate.status() == RootStatus.SUSPICIOUS) {
+            onRoot(candidate, s.event().suspend(), ctx, out);
         } else {
-            onWrite(s, ctx, out);
+            PendingChange change = PendingChange.of(s);
+            if (!changes.add(change, ctx.timerService())) {
+                overflow.inc();
+                apply(change, ctx, out); // the buffer is full: applied in arrival order
+            }
         }
     }
 
-    /** A create, update or patch of the CronJob by a non-controller: a new root, or a change of the known one. */
-    private void onWrite(ScoredEvent s, Context ctx, Collector<SpawnedJob> out) throws Exception {
-        WorkloadEvent e = s.event();
-        RootContext candidate = RootContext.of(s);
+    /** A create, or a change that makes the CronJob suspicious: a new root (of a new or of the same CronJob). */
+    private void onRoot(RootContext candidate, Boolean suspend, Context ctx, Collector<SpawnedJob> out) throws Exception {
         CronJobRoot current = root.value();
-        boolean create = "create".equals(candidate.verb());
-        boolean change = !create && current != null && sameObject(current.root(), candidate)
-                && candidate.time() >= current.root().time();
-        if (change && candidate.status() != RootStatus.SUSPICIOUS) {
-            RootStatus rescored = TemplateChanges.rescored(current.root(), e);
-            if (rescored == null) {
-                onLifecycle(current, candidate, e, ctx);
-                return;
-            }
-            candidate = RootContext.of(s, rescored); // what runs from now on is this change's template
-        } else if (!create && candidate.status() != RootStatus.SUSPICIOUS) {
-            return; // a change that leaves an unknown CronJob unsuspicious is no root
-        }
         if (current != null && (current.root().time() > candidate.time()
                 || (candidate.auditId() != null && candidate.auditId().equals(current.root().auditId())))) {
             return; // an older root delivered late, or the same root twice
         }
+        boolean same = current != null && sameObject(current.root(), candidate);
+        if (same && !"create".equals(candidate.verb())) {
+            reRoot(current, candidate, suspend, ctx, out);
+            return;
+        }
         RootContext effective = candidate;
-        if (candidate.schedule() == null && current != null && sameObject(current.root(), candidate)) {
+        if (candidate.schedule() == null && same) {
             effective = candidate.withSchedule(current.root().schedule(), current.root().timeZone());
         }
-        CronJobRoot next;
-        if (change) {
-            // The same CronJob, re-rooted by a change: its life so far (create time, runs, suspension) goes on.
-            boolean suspended = e.suspend() != null ? e.suspend() : current.suspended();
-            if (current.suspended() && !suspended) {
-                effective = effective.withResumed(RootLifecycle.resume(e, effective));
-            }
-            next = current.with(effective, deadline(effective, suspended), suspended);
-        } else {
-            boolean suspended = Boolean.TRUE.equals(e.suspend());
-            next = CronJobRoot.fresh(effective, deadline(effective, suspended),
-                    create ? effective.time() : RootLifecycle.UNKNOWN_CREATE, suspended);
+        boolean suspended = Boolean.TRUE.equals(suspend);
+        CronJobRoot next = CronJobRoot.fresh(effective, deadline(effective, suspended),
+                "create".equals(candidate.verb()) ? effective.time() : RootLifecycle.UNKNOWN_CREATE, suspended);
+        store(current, next, ctx.timerService());
+        pending.drainInto(next, owner(ctx, out), ctx.timerService());
+    }
+
+    /** The same CronJob re-rooted by a change: its life so far (create time, runs, suspension) goes on. */
+    private void reRoot(CronJobRoot current, RootContext candidate, Boolean suspend, Context ctx, Collector<SpawnedJob> out)
+            throws Exception {
+        RootContext effective = candidate.schedule() != null ? candidate
+                : candidate.withSchedule(current.root().schedule(), current.root().timeZone());
+        boolean suspended = suspend != null ? suspend : current.suspended();
+        if (current.suspended() && !suspended) {
+            effective = effective.withResumed(RootLifecycle.step(ChainLink.RESUME, candidate, effective));
         }
+        CronJobRoot next = current.with(effective, deadline(effective, suspended), suspended);
         store(current, next, ctx.timerService());
         pending.drainInto(next, owner(ctx, out), ctx.timerService());
     }
 
     /**
-     * A change that is no new root: it may suspend the CronJob (its root then waits for the resume, bounded by
-     * {@code correlation.lifecycle.max-suspended}), resume it (the schedule-aware window restarts from the resume,
-     * and the resume goes with the spawns that follow), or move its schedule.
+     * A change that is no new root, now that the watermark has passed it: a delete (a hit-and-run when it comes
+     * soon after the first run), a change of the pod template ({@link TemplateChanges}), or a lifecycle change.
      */
-    private void onLifecycle(CronJobRoot current, RootContext candidate, WorkloadEvent e, Context ctx) throws Exception {
-        RootContext r = current.root();
-        if (candidate.schedule() != null) {
-            r = r.withSchedule(candidate.schedule(), candidate.timeZone());
+    private void apply(PendingChange c, Context ctx, Collector<SpawnedJob> out) throws Exception {
+        CronJobRoot current = root.value();
+        RootContext change = c.change();
+        if (current == null || current.deleted() || !sameObject(current.root(), change) || change.time() < current.root().time()) {
+            return; // a CronJob correlation does not know (created before the job saw it), or older than its root
         }
-        boolean suspended = e.suspend() != null ? e.suspend() : current.suspended();
+        if (c.delete()) {
+            onDelete(current, change, ctx);
+            return;
+        }
+        RootStatus rescored = TemplateChanges.rescored(current.root().status(), c.template());
+        if (rescored != null) {
+            reRoot(current, change.withStatus(rescored), c.suspend(), ctx, out); // what runs from now on is this template
+        } else {
+            onLifecycle(current, change, c.suspend(), ctx, out);
+        }
+    }
+
+    /**
+     * A change that suspends the CronJob (its root then waits for the resume, bounded by
+     * {@code correlation.lifecycle.max-suspended}), resumes it (the schedule-aware window restarts from the resume,
+     * and the resume goes with the spawns that follow), or moves its schedule.
+     */
+    private void onLifecycle(CronJobRoot current, RootContext change, Boolean suspend, Context ctx, Collector<SpawnedJob> out)
+            throws Exception {
+        RootContext r = current.root();
+        if (change.schedule() != null) {
+            r = r.withSchedule(change.schedule(), change.timeZone());
+        }
+        boolean suspended = suspend != null ? suspend : current.suspended();
         long deadline;
         boolean resumed = false;
         if (suspended) {
-            deadline = current.suspended() ? current.deadline() : windows.suspendedDeadline(candidate.time());
+            deadline = current.suspended() ? current.deadline() : windows.suspendedDeadline(change.time());
         } else if (current.suspended()) {
-            r = r.withResumed(RootLifecycle.resume(e, r));
-            deadline = windows.cronJobDeadline(candidate.time(), r.schedule(), r.timeZone());
+            r = r.withResumed(RootLifecycle.step(ChainLink.RESUME, change, r));
+            deadline = windows.cronJobDeadline(change.time(), r.schedule(), r.timeZone());
             resumed = true;
             resumes.inc();
-        } else if (candidate.schedule() != null) {
+        } else if (change.schedule() != null) {
             // judged by the schedule that will run from now on; a Job of the old one may still be in flight
-            deadline = Math.max(windows.cronJobDeadline(candidate.time(), r.schedule(), r.timeZone()), candidate.time() + skew);
+            deadline = Math.max(windows.cronJobDeadline(change.time(), r.schedule(), r.timeZone()), change.time() + skew);
         } else {
             return; // nothing correlation keeps has changed
         }
@@ -176,11 +210,13 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
         if (resumed) {
             lateResume(next, ctx);
         }
+        pending.drainInto(next, owner(ctx, out), ctx.timerService());
     }
 
     /**
-     * A resume delivered after a Job it let run (out-of-order delivery): that Job's escalation went out without
-     * the resume, so the resume follows it on its own, with the Job as the spawn it belongs to.
+     * A resume applied after a Job it let run had been linked (the Job came before the watermark passed the
+     * resume, and the root saw no change pending then): that Job's escalation went out without the resume, so the
+     * resume follows it on its own, with the Job as the spawn it belongs to.
      */
     private void lateResume(CronJobRoot r, Context ctx) {
         ChainLink resume = r.root().resumed();
@@ -194,24 +230,20 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
     }
 
     /** A delete of the CronJob: a hit-and-run when it comes soon after the root's first run; the root then ends. */
-    private void onDelete(WorkloadEvent e, Context ctx) throws Exception {
-        CronJobRoot current = root.value();
-        if (current == null || current.deleted() || e.eventTime() < current.root().time()
-                || !sameUid(current.root().uid(), e.uid())) {
-            return;
-        }
-        ChainFinding f = lifecycle.hitAndRun(current.root(), current.createdAt(), current.lastSpawn(), e, current.deadline());
+    private void onDelete(CronJobRoot current, RootContext delete, Context ctx) throws Exception {
+        ChainFinding f = lifecycle.hitAndRun(current.root(), current.createdAt(), current.lastSpawn(),
+                RootLifecycle.step(ChainLink.DELETE, delete, current.root()), current.deadline());
         if (f != null) {
             hitAndRuns.inc();
             ctx.output(LIFECYCLE, f);
         }
         // Gone: only Jobs already in flight can still arrive.
-        store(current, current.deletedAt(Math.min(current.deadline(), e.eventTime() + skew)), ctx.timerService());
+        store(current, current.deletedAt(Math.min(current.deadline(), delete.time() + skew)), ctx.timerService());
     }
 
     private void onJob(Spawn job, Context ctx, Collector<SpawnedJob> out) throws Exception {
         CronJobRoot current = root.value();
-        if (current != null && claims(current, job)) {
+        if (current != null && claimsNow(current, job)) {
             link(job, current, ctx, out);
         } else if (!pending.add(job, ctx.timerService())) {
             overflow.inc();
@@ -221,6 +253,9 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<SpawnedJob> out) throws Exception {
+        for (PendingChange c : changes.takeDue(timestamp)) {
+            apply(c, ctx, out); // changes first: a Job due at the same time came after them
+        }
         CronJobRoot current =
                 pending.fire(timestamp, root.value(), owner(ctx, out), p -> unknown(p, ctx, out), ctx.timerService());
         if (current != null && current.deadline() <= timestamp) {
@@ -229,6 +264,11 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
     }
 
     /** Does the root claim this Job: same object (by uid when both have one), not before it, within its window? */
+    /** Claims, and no change of the CronJob before the Job still waits to be applied (the Job ran what it made). */
+    private boolean claimsNow(CronJobRoot r, Spawn job) throws Exception {
+        return claims(r, job) && !changes.anyBefore(job.time());
+    }
+
     private boolean claims(CronJobRoot r, Spawn job) {
         boolean sameOwner = r.root().uid() == null || job.ownerUid() == null || r.root().uid().equals(job.ownerUid());
         return sameOwner && job.time() >= r.root().time() - skew && job.time() <= r.deadline();
@@ -273,6 +313,6 @@ public class CronJobLinkFunction extends KeyedProcessFunction<String, ScoredEven
     }
 
     private PendingSpawns.Owner<CronJobRoot> owner(Context ctx, Collector<SpawnedJob> out) {
-        return new PendingSpawns.Owner<>(this::claims, (spawn, o) -> link(spawn, o, ctx, out), CronJobRoot::deadline);
+        return new PendingSpawns.Owner<>(this::claimsNow, (spawn, o) -> link(spawn, o, ctx, out), CronJobRoot::deadline);
     }
 }

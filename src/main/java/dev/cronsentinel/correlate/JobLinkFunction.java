@@ -5,7 +5,6 @@ import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Signal;
-import dev.cronsentinel.model.WorkloadEvent;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -30,8 +29,12 @@ import org.apache.flink.util.Collector;
  * when its own spec is suspicious. A Pod no Job claims waits twice the spawn buffer (its Job may itself be
  * waiting in the CronJob stage), then is judged as an orphan on its own spec.
  *
- * <p>State: {@code job-link} ({@link JobLink}) and {@code job-pending-pods} (bounded list of {@link Spawn}).
- * Exit: the event-time timer at the Job's deadline clears it; each pending Pod's timer resolves it; TTL is only
+ * <p>A delete of a Job root soon after its first Pod is a hit-and-run ({@link RootLifecycle}); it is judged
+ * when the watermark passes it, since the Job's create may reach this stage after it.
+ *
+ * <p>State: {@code job-link} ({@link JobLink}), {@code job-pending-pods} (bounded list of {@link Spawn}) and
+ * {@code job-pending-delete} (the delete waiting for the watermark). Exit: the event-time timer at the Job's
+ * deadline clears it; each pending Pod's timer resolves it; the delete's timer judges and clears it; TTL is only
  * a backstop. Metrics (group {@code cronsentinel}): {@code correlationLateEvents}, {@code orphanPods},
  * {@code pendingPodsOverflow}.
  */
@@ -40,6 +43,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
 
     static final String JOB_STATE = "job-link";
     static final String PENDING_STATE = "job-pending-pods";
+    static final String DELETE_STATE = "job-pending-delete";
 
     private final CorrelationConfig cfg;
     private final LinkKeys keys;
@@ -49,6 +53,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     private transient Counter hitAndRuns;
     private transient ValueState<JobLink> job;
     private transient PendingSpawns pending;
+    private transient ValueState<ChainLink> pendingDelete;
     private transient long skew;
     private transient Counter late;
     private transient Counter orphans;
@@ -65,6 +70,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
         lifecycle = new RootLifecycle(cfg.lifecycle());
         skew = cfg.spawnBuffer().toMillis();
         job = getRuntimeContext().getState(CorrelationState.value(JOB_STATE, JobLink.class, cfg));
+        pendingDelete = getRuntimeContext().getState(CorrelationState.value(DELETE_STATE, ChainLink.class, cfg));
         pending = new PendingSpawns(getRuntimeContext().getListState(CorrelationState.list(PENDING_STATE, Spawn.class, cfg)),
                 2 * skew, cfg.maxPendingSpawns());
         MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("cronsentinel");
@@ -82,7 +88,13 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
             return;
         }
         if ("jobs".equals(s.event().resource()) && s.role() == EventRole.DELETE) {
-            onDelete(s.event(), out);
+            // judged once the watermark passes it: the Job's create may still be held back by the context stage
+            ChainLink waiting = pendingDelete.value();
+            ChainLink delete = RootLifecycle.delete(s.event());
+            if (waiting == null || delete.time() < waiting.time()) {
+                pendingDelete.update(delete);
+                ctx.timerService().registerEventTimeTimer(delete.time());
+            }
         } else if ("jobs".equals(s.event().resource())) {
             RootContext r = RootContext.of(s);
             long deadline = windows.jobDeadline(r.time());
@@ -124,6 +136,11 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChainFinding> out) throws Exception {
+        ChainLink delete = pendingDelete.value();
+        if (delete != null && delete.time() <= timestamp) {
+            pendingDelete.clear();
+            onDelete(delete, out);
+        }
         JobLink current = pending.fire(timestamp, job.value(), owner(ctx, out), p -> unknownPod(p, out), ctx.timerService());
         if (current != null && current.deadline() <= timestamp) {
             job.clear();
@@ -180,9 +197,9 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     }
 
     /** A delete of a Job root (one a user created): a hit-and-run when it comes soon after its first Pod. */
-    private void onDelete(WorkloadEvent e, Collector<ChainFinding> out) throws Exception {
+    private void onDelete(ChainLink e, Collector<ChainFinding> out) throws Exception {
         JobLink current = job.value();
-        if (current == null || current.jobLink() != null || e.eventTime() < current.jobTime()
+        if (current == null || current.jobLink() != null || e.time() < current.jobTime()
                 || !CronJobLinkFunction.sameUid(current.jobUid(), e.uid())) {
             return; // unknown, a CronJob's Job (its CronJob's life counts), or another Job of the same name
         }

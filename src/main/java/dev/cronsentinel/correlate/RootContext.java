@@ -102,6 +102,13 @@ public record RootContext(
                 keepsNoHistory, resume);
     }
 
+    /** This change as the root it becomes (a template change re-roots the CronJob with this status). */
+    RootContext withStatus(RootStatus newStatus) {
+        return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
+                userAgent, sourceIp, signals, score, severity, ruleVersion, images, newStatus, schedule, timeZone,
+                keepsNoHistory, resumed);
+    }
+
     /** True when its spawns can escalate: its own spec alerted, or its spec was hidden and theirs decides. */
     public boolean escalates() {
         return status == RootStatus.SUSPICIOUS || status == RootStatus.UNSCORED;

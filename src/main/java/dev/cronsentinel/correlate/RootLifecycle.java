@@ -7,7 +7,6 @@ import dev.cronsentinel.model.WorkloadEvent;
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,9 +32,15 @@ final class RootLifecycle implements Serializable {
         this.cfg = cfg;
     }
 
-    /** The resume step of a patch or update of {@code root}'s CronJob. */
-    static ChainLink resume(WorkloadEvent e, RootContext root) {
-        return ChainLink.step(ChainLink.RESUME, root.resource(), root.name(), root.uid(), e.eventTime(), e.username(), e.auditId());
+    /** The lifecycle step ({@link ChainLink#RESUME}, {@link ChainLink#DELETE}) that {@code change} takes on {@code root}. */
+    static ChainLink step(String verb, RootContext change, RootContext root) {
+        return ChainLink.step(verb, root.resource(), root.name(), root.uid() != null ? root.uid() : change.uid(), change.time(),
+                change.username(), change.auditId());
+    }
+
+    /** The delete step of a Job or CronJob delete event. */
+    static ChainLink delete(WorkloadEvent e) {
+        return ChainLink.step(ChainLink.DELETE, e.resource(), e.name(), e.uid(), e.eventTime(), e.username(), e.auditId());
     }
 
     /**
@@ -60,11 +65,11 @@ final class RootLifecycle implements Serializable {
      * whose spawns escalate, created at a known time no longer than the window before the delete, and have
      * spawned at least once ({@code spawned}, the link that proves it, goes with the finding).
      */
-    ChainFinding hitAndRun(RootContext root, long createdAt, ChainLink spawned, WorkloadEvent delete, long expiresAt) {
+    ChainFinding hitAndRun(RootContext root, long createdAt, ChainLink spawned, ChainLink delete, long expiresAt) {
         if (!root.escalates() || createdAt == UNKNOWN_CREATE || spawned == null) {
             return null;
         }
-        long age = delete.eventTime() - createdAt;
+        long age = delete.time() - createdAt;
         if (age < 0 || age > cfg.hitAndRunWindow().toMillis()) {
             return null;
         }
@@ -72,10 +77,7 @@ final class RootLifecycle implements Serializable {
         Signal signal = new Signal(HIT_AND_RUN, noHistory ? RULE_DELETED_LEAVING_NO_HISTORY : RULE_DELETED_AFTER_SPAWN,
                 noHistory ? cfg.hitAndRunNoHistoryWeight() : cfg.hitAndRunWeight(), "verb",
                 "delete by " + delete.username() + " " + Duration.ofMillis(age) + " after create");
-        List<ChainLink> links = new ArrayList<>(2);
-        links.add(spawned);
-        links.add(ChainLink.step(ChainLink.DELETE, root.resource(), root.name(), root.uid(), delete.eventTime(),
-                delete.username(), delete.auditId()));
-        return ChainFinding.escalation(root, null, List.copyOf(links), Math.max(expiresAt, delete.eventTime()), List.of(signal));
+
+        return ChainFinding.escalation(root, null, List.of(spawned, delete), Math.max(expiresAt, delete.time()), List.of(signal));
     }
 }

@@ -16,30 +16,39 @@ import dev.cronsentinel.model.WorkloadEvent;
  *       in the stored template, and an attacker must not lower the verdict with a harmless patch.</li>
  * </ul>
  */
-final class TemplateChanges {
-    private TemplateChanges() {}
-
-    /** The root's status after the change, or null when the change leaves the template (and the verdict) alone. */
-    static RootStatus rescored(RootContext current, WorkloadEvent change) {
-        if (change.bodiless() || change.templates() == null || change.templates().isEmpty()) {
-            return null;
-        }
-        if (showsWholeTemplate(change)) {
-            return RootStatus.BENIGN;
-        }
-        return current.status() == RootStatus.BENIGN ? RootStatus.UNSCORED : null;
+public final class TemplateChanges {
+    /** What a change does to the pod template. */
+    public enum Kind {
+        /** It does not touch it (suspend, schedule, labels), or the audit level hid whether it does. */
+        NONE,
+        /** It shows the whole new template. */
+        WHOLE,
+        /** It changes part of it. */
+        PARTIAL
     }
 
-    private static boolean showsWholeTemplate(WorkloadEvent change) {
+    private TemplateChanges() {}
+
+    static Kind kind(WorkloadEvent change) {
+        if (change.bodiless() || change.templates() == null || change.templates().isEmpty()) {
+            return Kind.NONE;
+        }
         for (PodTemplate t : change.templates()) {
             String source = t.source();
-            if (source == null) {
-                continue;
-            }
-            if (source.startsWith("responseObject") || ("update".equals(change.verb()) && source.equals("requestObject"))) {
-                return true;
+            if (source != null && (source.startsWith("responseObject")
+                    || ("update".equals(change.verb()) && source.equals("requestObject")))) {
+                return Kind.WHOLE;
             }
         }
-        return false;
+        return Kind.PARTIAL;
+    }
+
+    /** The root's status after the change, or null when the change leaves the verdict alone. */
+    static RootStatus rescored(RootStatus current, Kind change) {
+        return switch (change) {
+            case NONE -> null;
+            case WHOLE -> RootStatus.BENIGN;
+            case PARTIAL -> current == RootStatus.BENIGN ? RootStatus.UNSCORED : null;
+        };
     }
 }

@@ -57,6 +57,8 @@ class CronJobLifecycleTest {
                 .noTemplate().suspend(false).build();
         send(h, resume);
         send(h, spawnedJob("log-rotate", "cj-1", t("10:05:00") + DAY).suspicious().build());
+        assertThat(h.extractOutputValues()).as("the Job waits for the resume before it").isEmpty();
+        h.processWatermark(new Watermark(t("10:05:01") + DAY));
 
         SpawnedJob s = single(h.extractOutputValues());
         assertThat(s.status()).isEqualTo(RootStatus.SUSPICIOUS);
@@ -93,6 +95,7 @@ class CronJobLifecycleTest {
         send(h, cronJob("log-rotate").uid("cj-1").verb("patch").by(EVE).at(t("20:01:00")).schedule(null, null).noTemplate()
                 .suspend(false).build());
         send(h, spawnedJob("log-rotate", "cj-1", t("20:05:00")).build());
+        h.processWatermark(new Watermark(t("20:05:01")));
         List<SpawnedJob> out = h.extractOutputValues();
         assertThat(out).hasSize(2);
         assertThat(out.get(1).status()).isEqualTo(RootStatus.SUSPICIOUS);
@@ -109,6 +112,7 @@ class CronJobLifecycleTest {
         ScoredEvent resume = cronJob("log-rotate").uid("cj-1").verb("patch").by(EVE).at(t("12:02:00")).schedule(null, null)
                 .noTemplate().suspend(false).build();
         send(h, resume);
+        h.processWatermark(new Watermark(t("12:02:00")));
 
         ChainFinding f = single(lifecycle(h));
         assertThat(f.key()).isEqualTo("escalation/" + root.event().auditId());
@@ -128,6 +132,8 @@ class CronJobLifecycleTest {
         send(h, job);
         ScoredEvent del = delete("cronjobs", "log-rotate", HUMAN).at(t("09:11:00")).build();
         send(h, del);
+        assertThat(lifecycle(h)).as("judged when the watermark passes it").isEmpty();
+        h.processWatermark(new Watermark(t("09:11:00")));
 
         ChainFinding f = single(lifecycle(h));
         assertThat(f.key()).isEqualTo("escalation/" + root.event().auditId());
@@ -158,8 +164,8 @@ class CronJobLifecycleTest {
         send(h, cronJob("recreated").uid("cj-4").at(t("09:00:00")).suspicious().build());
         send(h, spawnedJob("recreated", "cj-4", t("09:05:00")).build());
         send(h, delete("cronjobs", "recreated", HUMAN).uid("cj-old").at(t("09:06:00")).build());
-        assertThat(lifecycle(h)).isEmpty();
         h.processWatermark(new Watermark(t("12:00:00")));
+        assertThat(lifecycle(h)).isEmpty();
         assertDrained(h);
     }
 
@@ -177,6 +183,7 @@ class CronJobLifecycleTest {
         send(h, cronJob("benign").uid("cj-3").at(t("09:00:00")).build());
         send(h, benignPatch);
         send(h, spawnedJob("benign", "cj-3", t("09:05:00")).build());
+        h.processWatermark(new Watermark(t("09:05:01")));
 
         List<SpawnedJob> out = h.extractOutputValues();
         assertThat(out).extracting(s -> s.root().name() + ":" + s.status())
@@ -191,6 +198,7 @@ class CronJobLifecycleTest {
         send(h, cronJob("moved").uid("cj-1").at(t("09:00:00")).schedule("0 0 * * *", null).suspicious().build());
         send(h, cronJob("moved").uid("cj-1").verb("patch").at(t("09:01:00")).schedule("*/10 * * * *", null).noTemplate().build());
         send(h, spawnedJob("moved", "cj-1", t("09:10:00")).build());
+        h.processWatermark(new Watermark(t("09:10:01")));
         assertThat(single(h.extractOutputValues()).expiresAt()).isEqualTo(t("09:25:00"));
     }
 
@@ -205,6 +213,7 @@ class CronJobLifecycleTest {
         send(restored, cronJob("log-rotate").uid("cj-1").verb("patch").by(EVE).at(t("10:00:30") + 2 * DAY)
                 .schedule(null, null).noTemplate().suspend(false).build());
         send(restored, spawnedJob("log-rotate", "cj-1", t("10:05:00") + 2 * DAY).build());
+        restored.processWatermark(new Watermark(t("10:05:01") + 2 * DAY));
         assertThat(single(restored.extractOutputValues()).status()).isEqualTo(RootStatus.SUSPICIOUS);
         restored.processWatermark(new Watermark(t("12:00:00") + 2 * DAY));
         assertThat(restored.numEventTimeTimers()).isZero();
@@ -218,6 +227,21 @@ class CronJobLifecycleTest {
             System.out.printf("suspended root state (%s): %d bytes%n", e.alertable() ? "suspicious" : "benign", out.length());
             assertThat(out.length()).as(e.event().name()).isLessThan(e.alertable() ? 1024 : 400);
         }
+        // a change waiting for the watermark, and a resumed root (the resume is a chain link in the root)
+        var changes = TypeInformation.of(PendingChange.class).createSerializer(h.getExecutionConfig().getSerializerConfig());
+        ScoredEvent patch = cronJob("log-rotate").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").verb("patch").by(EVE)
+                .schedule(null, null).noTemplate().suspend(false).build();
+        var out = new DataOutputSerializer(512);
+        changes.serialize(PendingChange.of(patch), out);
+        System.out.printf("pending change state: %d bytes%n", out.length());
+        assertThat(out.length()).isLessThan(512);
+        RootContext resumed = RootContext.of(cronJob("pg-backup").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").build())
+                .withResumed(ChainLink.step(ChainLink.RESUME, "cronjobs", "pg-backup", "0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71",
+                        t("10:00:00"), "alice@example.com", "5b0d4c1e-9f7a-4f0e-8d3c-2a1b7c9e4f60"));
+        out = new DataOutputSerializer(512);
+        serializer.serialize(CronJobRoot.fresh(resumed, 0, 0, false), out);
+        System.out.printf("resumed benign root state: %d bytes%n", out.length());
+        assertThat(out.length()).isLessThan(512);
     }
 
     private static <T> T single(List<T> list) {

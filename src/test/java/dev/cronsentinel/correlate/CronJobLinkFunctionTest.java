@@ -198,6 +198,8 @@ class CronJobLinkFunctionTest {
         ScoredEvent patch = cronJob("report-gen").uid("cj-5").verb("patch").at(t("09:12:00")).schedule(null, null).suspicious().build();
         send(h, patch);
         send(h, spawnedJob("report-gen", "cj-5", t("09:20:00")).suspicious().build());
+        // the Job waits until the harmless patch before it has been applied (changes go in event-time order)
+        h.processWatermark(new Watermark(t("09:20:01")));
 
         assertThat(h.extractOutputValues()).singleElement().satisfies(s -> {
             assertThat(s.status()).isEqualTo(RootStatus.SUSPICIOUS);
@@ -212,6 +214,7 @@ class CronJobLinkFunctionTest {
         send(h, cronJob("log-rotate").uid("cj-1").at(t("09:02:13")).schedule("0 0 * * *", null).suspicious().build());
         send(h, cronJob("log-rotate").uid("cj-1").verb("patch").at(t("09:03:00")).schedule("*/5 * * * *", null).build());
         send(h, spawnedJob("log-rotate", "cj-1", t("09:05:00")).suspicious().build());
+        h.processWatermark(new Watermark(t("09:05:01")));
 
         assertThat(h.extractOutputValues()).singleElement().extracting(SpawnedJob::status).isEqualTo(RootStatus.SUSPICIOUS);
     }

@@ -211,7 +211,7 @@ class EscalationFunctionTest {
 
     private ChainFinding hitAndRun(ChainLink spawned, long at) {
         return new RootLifecycle(config().lifecycle()).hitAndRun(root, rootEvent.event().eventTime(), spawned,
-                ChainEvents.delete("cronjobs", "log-rotate", HUMAN).at(at).build().event(), at + 30_000);
+                RootLifecycle.delete(ChainEvents.delete("cronjobs", "log-rotate", HUMAN).uid("cj-1").at(at).build().event()), at + 30_000);
     }
 
     /** The Job and first Pod of the run at 09:{minute}, as the Job stage reports them. */

@@ -15,12 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -300,13 +297,11 @@ class CronJobLinkFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> harness(CorrelationConfig cfg, boolean rocksDb,
                                                                                          OperatorSubtaskState restore) throws Exception {
-        LinkKeys keys = new LinkKeys(cfg.maxWindow().toMillis());
-        return Harnesses.open(new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CronJobLinkFunction(cfg)), keys::cronJobKey, Types.STRING), rocksDb, restore, opened);
+        return Harnesses.cronJobStage(cfg, rocksDb, restore, opened);
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> h, ScoredEvent e) throws Exception {
-        h.processElement(new StreamRecord<>(e, e.event().eventTime()));
+        Harnesses.send(h, e);
     }
 
     private static void assertDrained(KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> h) {

@@ -239,6 +239,13 @@ class CronJobLifecycleTest {
         serializer.serialize(CronJobRoot.fresh(resumed, 0, 0, false), out);
         System.out.printf("resumed benign root state: %d bytes%n", out.length());
         assertThat(out.length()).isLessThan(512);
+        // the Job stage's pending delete is one chain link
+        out = new DataOutputSerializer(256);
+        TypeInformation.of(ChainLink.class).createSerializer(h.getExecutionConfig().getSerializerConfig())
+                .serialize(RootLifecycle.delete(ChainEvents.delete("jobs", "pg-backup-29921230", HUMAN)
+                        .uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").build().event()), out);
+        System.out.printf("pending delete state: %d bytes%n", out.length());
+        assertThat(out.length()).isLessThan(256);
     }
 
     private static <T> T single(List<T> list) {

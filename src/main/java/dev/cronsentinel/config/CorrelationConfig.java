@@ -24,6 +24,7 @@ import java.time.ZoneId;
  * @param maxChainLinks how many spawned objects an alert lists in {@code chain}; {@code count} keeps counting
  * @param maxPendingSpawns how many spawns one key buffers while waiting for their root; more are resolved at once
  * @param controllerTimeZone the zone of kube-controller-manager, used for CronJobs without {@code spec.timeZone}
+ * @param lifecycle how suspend/resume and deletes of roots are read (keys {@code correlation.lifecycle.})
  * @param profile the rule-set profile written into every alert; set by {@link #forRules}
  * @param alertThreshold the rule set's alert threshold: a spawn of an unknown root is suspicious on its own
  *     spec when its score reaches it; set by {@link #forRules}
@@ -39,6 +40,7 @@ public record CorrelationConfig(
         int maxChainLinks,
         int maxPendingSpawns,
         ZoneId controllerTimeZone,
+        Lifecycle lifecycle,
         String profile,
         int alertThreshold) implements Serializable {
 
@@ -47,7 +49,39 @@ public record CorrelationConfig(
     public static CorrelationConfig defaults() {
         return new CorrelationConfig(Duration.ofMinutes(10), Duration.ofMinutes(5), Duration.ofHours(26),
                 Duration.ofSeconds(30), Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofDays(7),
-                20, 32, ZoneId.of("UTC"), null, -1);
+                20, 32, ZoneId.of("UTC"), Lifecycle.defaults(), null, -1);
+    }
+
+    /**
+     * The lifecycle of a root after its create (docs/CORRELATION.md, "Lifecycle"). The weights live here, next to
+     * the windows they go with, rather than in the rule file: they judge a sequence of requests, not a spec.
+     *
+     * @param maxSuspended the longest a suspended CronJob's root is kept waiting for its resume (memory bound);
+     *     resumed later, its spawns are orphans as before
+     * @param hitAndRunWindow a root deleted within this of its create, after at least one spawn, is a hit-and-run
+     * @param resumedByOtherWeight weight of {@code resumed-by-other}: the resume came from another identity than
+     *     the root's creator
+     * @param hitAndRunWeight weight of {@code hit-and-run}
+     * @param hitAndRunNoHistoryWeight weight of {@code hit-and-run} when the root was also set to keep no finished
+     *     Jobs ({@code successfulJobsHistoryLimit: 0}, {@code ttlSecondsAfterFinished: 0}): nothing is left to look at
+     */
+    public record Lifecycle(Duration maxSuspended, Duration hitAndRunWindow, int resumedByOtherWeight, int hitAndRunWeight,
+                            int hitAndRunNoHistoryWeight) implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public static Lifecycle defaults() {
+            return new Lifecycle(Duration.ofDays(3), Duration.ofMinutes(15), 20, 20, 40);
+        }
+
+        static Lifecycle from(ConfigSource c) {
+            Lifecycle d = defaults();
+            return new Lifecycle(
+                    positive(c, "correlation.lifecycle.max-suspended", d.maxSuspended()),
+                    positive(c, "correlation.lifecycle.hit-and-run-window", d.hitAndRunWindow()),
+                    c.intValue("correlation.lifecycle.weights.resumed-by-other", d.resumedByOtherWeight(), 0, 100),
+                    c.intValue("correlation.lifecycle.weights.hit-and-run", d.hitAndRunWeight(), 0, 100),
+                    c.intValue("correlation.lifecycle.weights.hit-and-run-no-history", d.hitAndRunNoHistoryWeight(), 0, 100));
+        }
     }
 
     /** Reads every {@code correlation.} key; {@link #forRules} must still be applied before use. */
@@ -69,6 +103,7 @@ public record CorrelationConfig(
         } catch (DateTimeException e) {
             throw ConfigException.forKey("correlation.controller-time-zone", "unknown time zone '" + zone + "'");
         }
+        Lifecycle lifecycle = Lifecycle.from(c);
         if (defaultWindow.compareTo(maxWindow) > 0) {
             throw ConfigException.forKey("correlation.default-window", "must not exceed correlation.max-window (" + maxWindow + ")");
         }
@@ -79,11 +114,15 @@ public record CorrelationConfig(
             throw ConfigException.forKey("correlation.spawn-buffer", "must not exceed correlation.default-window (" + defaultWindow + ")");
         }
         Duration longest = maxWindow.compareTo(orphan) > 0 ? maxWindow : orphan;
+        if (lifecycle.maxSuspended().compareTo(longest) > 0) {
+            longest = lifecycle.maxSuspended();
+        }
         if (ttl.compareTo(longest.multipliedBy(2)) < 0) {
             throw ConfigException.forKey("correlation.state-ttl",
                     "is a backstop and must be at least twice the longest window (" + longest.multipliedBy(2) + ")");
         }
-        return new CorrelationConfig(defaultWindow, grace, maxWindow, buffer, orphan, update, ttl, links, pending, zoneId, null, -1);
+        return new CorrelationConfig(defaultWindow, grace, maxWindow, buffer, orphan, update, ttl, links, pending, zoneId,
+                lifecycle, null, -1);
     }
 
     private static Duration positive(ConfigSource c, String key, Duration def) {
@@ -100,7 +139,7 @@ public record CorrelationConfig(
             throw new IllegalArgumentException("a rule set has a profile and an alert threshold >= 1");
         }
         return new CorrelationConfig(defaultWindow, scheduleGrace, maxWindow, spawnBuffer, orphanWindow, updateInterval,
-                stateTtl, maxChainLinks, maxPendingSpawns, controllerTimeZone, rulesProfile, ruleAlertThreshold);
+                stateTtl, maxChainLinks, maxPendingSpawns, controllerTimeZone, lifecycle, rulesProfile, ruleAlertThreshold);
     }
 
     /** Fails unless {@link #forRules} was applied: the stage cannot judge orphans without the threshold. */

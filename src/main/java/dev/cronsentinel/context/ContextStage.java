@@ -56,8 +56,8 @@ public final class ContextStage {
 
         @Override
         public void processElement(ScoredEvent s, Context ctx, Collector<ScoredEvent> out) {
-            if (s.role() == EventRole.SPAWN) {
-                ctx.output(SPAWNS, s);
+            if (s.role() == EventRole.SPAWN || s.role() == EventRole.DELETE) {
+                ctx.output(SPAWNS, s); // deletes, like spawns, say nothing about what the actor normally writes
             } else if (SpreadFunction.counts(s)) {
                 ctx.output(SPREAD, s);
             } else {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeMap;
 
 /**
  * Everything one escalation or orphan alert has gathered so far. Folding is order-independent: the chain keeps
@@ -19,6 +20,9 @@ import java.util.List;
  * @param chain at most {@code maxLinks} spawned objects, earliest first
  * @param jobs Jobs folded in (the chain may list fewer)
  * @param pods Pods folded in
+ * @param steps the root's lifecycle steps (resume, delete), earliest first, at most {@link #MAX_STEPS}: kept
+ *     apart from the spawns so a long chain never crowds them out
+ * @param lifecycleSignals the root's lifecycle signals, one per id (the highest weight), sorted by id
  */
 public record ChainAggregate(
         AlertKind kind,
@@ -29,15 +33,20 @@ public record ChainAggregate(
         long pods,
         long firstSpawn,
         long lastSpawn,
-        long expiresAt) {
+        long expiresAt,
+        List<ChainLink> steps,
+        List<Signal> lifecycleSignals) {
+
+    /** Lifecycle steps one alert lists: a root is resumed and deleted a handful of times at most. */
+    static final int MAX_STEPS = 8;
 
     private static final Comparator<ChainLink> EARLIEST = Comparator.comparingLong(ChainLink::time)
             .thenComparing(ChainLink::resource, Comparator.nullsLast(Comparator.naturalOrder()))
             .thenComparing(ChainLink::name, Comparator.nullsLast(Comparator.naturalOrder()));
 
     public static ChainAggregate start(ChainFinding f, int maxLinks) {
-        return new ChainAggregate(f.kind(), f.root(), null, List.of(), 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, f.expiresAt())
-                .fold(f, maxLinks);
+        return new ChainAggregate(f.kind(), f.root(), null, List.of(), 0, 0, Long.MAX_VALUE, Long.MIN_VALUE, f.expiresAt(),
+                List.of(), List.of()).fold(f, maxLinks);
     }
 
     public ChainAggregate fold(ChainFinding f, int maxLinks) {
@@ -46,7 +55,14 @@ public record ChainAggregate(
         long p = pods;
         long first = firstSpawn;
         long last = lastSpawn;
+        List<ChainLink> mergedSteps = new ArrayList<>(steps);
         for (ChainLink l : f.links()) {
+            if (!l.spawn()) {
+                if (!mergedSteps.contains(l)) {
+                    mergedSteps.add(l);
+                }
+                continue;
+            }
             if (contains(merged, l)) {
                 continue;
             }
@@ -63,8 +79,38 @@ public record ChainAggregate(
         if (merged.size() > maxLinks) {
             merged = new ArrayList<>(merged.subList(0, maxLinks));
         }
+        mergedSteps.sort(EARLIEST);
+        if (mergedSteps.size() > MAX_STEPS) {
+            mergedSteps = new ArrayList<>(mergedSteps.subList(0, MAX_STEPS));
+        }
         return new ChainAggregate(kind, root, stronger(evidence, f.evidence()), List.copyOf(merged), j, p, first, last,
-                Math.max(expiresAt, f.expiresAt()));
+                Math.max(expiresAt, f.expiresAt()), List.copyOf(mergedSteps), mergeSignals(lifecycleSignals, f.signals()));
+    }
+
+    /** One signal per id, the highest weight winning (then the smaller rule), sorted by id: order-independent. */
+    private static List<Signal> mergeSignals(List<Signal> a, List<Signal> b) {
+        if (b == null || b.isEmpty()) {
+            return a;
+        }
+        TreeMap<String, Signal> byId = new TreeMap<>();
+        for (List<Signal> list : List.of(a, b)) {
+            for (Signal sig : list) {
+                byId.merge(sig.id(), sig, (x, y) -> x.weight() != y.weight() ? (x.weight() > y.weight() ? x : y)
+                        : (x.rule().compareTo(y.rule()) <= 0 ? x : y));
+            }
+        }
+        return List.copyOf(byId.values());
+    }
+
+    /** The chain an alert lists: the spawns and the lifecycle steps, earliest first. */
+    private List<ChainLink> chainWithSteps() {
+        if (steps.isEmpty()) {
+            return chain;
+        }
+        List<ChainLink> all = new ArrayList<>(chain);
+        all.addAll(steps);
+        all.sort(EARLIEST);
+        return List.copyOf(all);
     }
 
     private static boolean contains(List<ChainLink> chain, ChainLink l) {
@@ -104,6 +150,13 @@ public record ChainAggregate(
         boolean byEvidence = r.status() != RootStatus.SUSPICIOUS && evidence != null;
         List<Signal> signals = byEvidence ? evidence.signals() : r.signals();
         int score = byEvidence ? evidence.score() : r.score();
+        if (!lifecycleSignals.isEmpty()) {
+            signals = new ArrayList<>(signals);
+            signals.addAll(lifecycleSignals);
+            for (Signal l : lifecycleSignals) {
+                score += l.weight();
+            }
+        }
         Severity base = byEvidence ? evidence.severity() : r.severity();
         String ruleVersion = r.ruleVersion() != null || evidence == null ? r.ruleVersion() : evidence.ruleVersion();
         List<String> images = r.images().isEmpty() && evidence != null ? evidence.images() : r.images();
@@ -133,7 +186,7 @@ public record ChainAggregate(
                 jobs + pods,
                 r.time(),
                 lastSpawn,
-                chain,
+                chainWithSteps(),
                 firstSpawn - r.time(),
                 null);
     }

@@ -13,6 +13,7 @@ public final class ChainWindows {
     private final long grace;
     private final long maxWindow;
     private final long orphanWindow;
+    private final long maxSuspended;
     private final CronSchedules schedules;
 
     public ChainWindows(CorrelationConfig cfg, CronSchedules schedules) {
@@ -20,6 +21,7 @@ public final class ChainWindows {
         this.grace = cfg.scheduleGrace().toMillis();
         this.maxWindow = cfg.maxWindow().toMillis();
         this.orphanWindow = cfg.orphanWindow().toMillis();
+        this.maxSuspended = cfg.lifecycle().maxSuspended().toMillis();
         this.schedules = schedules;
     }
 
@@ -34,6 +36,14 @@ public final class ChainWindows {
             return from + defaultWindow;
         }
         return Math.min(next.getAsLong() + grace, from + maxWindow);
+    }
+
+    /**
+     * Until when a CronJob suspended at {@code from} (created or patched with {@code suspend: true}) is kept for
+     * its resume: it spawns nothing meanwhile, so no schedule applies; the bound is the memory's.
+     */
+    public long suspendedDeadline(long from) {
+        return from + maxSuspended;
     }
 
     /** Until when a Job created at {@code jobTime} may spawn its first Pod. */

@@ -13,10 +13,10 @@ import org.apache.flink.util.OutputTag;
  * The correlation stage: CronJob -> Job -> Pod chains of scored events become escalation and orphan alerts.
  *
  * <pre>
- *  scored ─┬─ CronJob roots, controller Jobs ─► keyBy(namespace, cronjob) ─► CronJobLinkFunction ─┬─ orphan findings ─┐
+ *  scored ─┬─ CronJob roots, changes, deletes, controller Jobs ─► keyBy(namespace, cronjob) ─► CronJobLinkFunction ─┬─ orphan and lifecycle findings ─┐
  *          │                                                                   SpawnedJob (+ root) │                   │
  *          │                                                                                        ▼                   │
- *          └─ Job roots, controller Pods ─────► keyBy(namespace, job) ──────► JobLinkFunction ─► findings ─┴─► keyBy(chain)
+ *          └─ Job roots and deletes, controller Pods ─────► keyBy(namespace, job) ──────► JobLinkFunction ─► findings ─┴─► keyBy(chain)
  *                                                                                                   ─► EscalationFunction ─► alerts
  * </pre>
  *
@@ -66,7 +66,8 @@ public final class CorrelationStage {
                 .name("link Job -> Pod by (namespace, job)");
 
         SingleOutputStreamOperator<Alert> alerts = jobLinks
-                .union(cronJobLinks.getSideOutput(CronJobLinkFunction.ORPHANS))
+                .union(cronJobLinks.getSideOutput(CronJobLinkFunction.ORPHANS),
+                        cronJobLinks.getSideOutput(CronJobLinkFunction.LIFECYCLE))
                 .keyBy(ChainFinding::key, Types.STRING)
                 .process(new EscalationFunction(cfg))
                 .uid(UID_ESCALATIONS)

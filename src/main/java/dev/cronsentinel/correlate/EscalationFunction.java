@@ -16,7 +16,8 @@ import org.apache.flink.util.Collector;
  * into alerts without flooding. The first finding of a chain emits its alert at once; later spawns fold into
  * it ({@link ChainAggregate}) and the alert is emitted again, with the same id and the new count and chain,
  * at most once per update interval and once more when the chain closes. Idempotent sinks therefore hold one
- * document per chain, and a stream sink sees a handful of updates, not one record per spawn.
+ * document per chain, and a stream sink sees a handful of updates, not one record per spawn. A finding that adds
+ * a lifecycle signal (a hit-and-run) is emitted at once: it changes the score, and a root has few of them.
  *
  * <p>State: {@code escalation} ({@link EscalationState}). Exit: an event-time timer when the chain closes
  * (its root's last window, or the orphan window, plus a settle margin for findings still in flight) flushes a
@@ -71,6 +72,13 @@ public class EscalationFunction extends KeyedProcessFunction<String, ChainFindin
         if (expiry != st.expiryTimer()) {
             ctx.timerService().deleteEventTimeTimer(st.expiryTimer());
             ctx.timerService().registerEventTimeTimer(expiry);
+        }
+        if (!agg.lifecycleSignals().equals(st.aggregate().lifecycleSignals())) {
+            // A lifecycle signal (a hit-and-run) changes the verdict, not just the count: the update goes out now.
+            updates.inc();
+            out.collect(agg.toAlert(cfg.profile()));
+            state.update(new EscalationState(agg, false, now, expiry, st.updateTimer()));
+            return;
         }
         long update = st.updateTimer();
         if (update == EscalationState.NO_TIMER) {

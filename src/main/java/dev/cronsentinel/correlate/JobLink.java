@@ -11,6 +11,8 @@ import dev.cronsentinel.model.ChainLink;
  * @param deadline until when the Job may create its next Pod
  * @param expiresAt until when the root's escalation stays open (at least {@code deadline})
  * @param jobReported true once the Job's link went to the escalation stage (it is sent with the first Pod)
+ * @param lastPod the latest Pod linked to the Job, null before the first (proof that a Job root ran) and after
+ *     the Job's delete (its hit-and-run was judged)
  */
 public record JobLink(
         String jobAuditId,
@@ -24,10 +26,18 @@ public record JobLink(
         String rootName,
         long deadline,
         long expiresAt,
-        boolean jobReported) {
+        boolean jobReported,
+        ChainLink lastPod) {
 
-    JobLink afterPod(long newDeadline, long newExpiresAt, boolean reported) {
+    JobLink afterPod(long newDeadline, long newExpiresAt, boolean reported, ChainLink pod) {
+        ChainLink latest = lastPod == null || pod.time() >= lastPod.time() ? pod : lastPod;
         return new JobLink(jobAuditId, jobUid, jobTime, jobLink, jobEvidence, status, root, rootResource, rootName,
-                newDeadline, newExpiresAt, reported);
+                newDeadline, newExpiresAt, reported, latest);
+    }
+
+    /** The Job after its delete was judged: no second hit-and-run; its timer still ends it. */
+    JobLink deleted() {
+        return new JobLink(jobAuditId, jobUid, jobTime, jobLink, jobEvidence, status, root, rootResource, rootName,
+                deadline, expiresAt, jobReported, null);
     }
 }

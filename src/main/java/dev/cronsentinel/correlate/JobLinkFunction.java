@@ -2,8 +2,11 @@ package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.config.CorrelationConfig;
 import dev.cronsentinel.model.ChainLink;
+import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.runtime.JobMetrics;
+import dev.cronsentinel.model.Signal;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
@@ -27,8 +30,12 @@ import org.apache.flink.util.Collector;
  * when its own spec is suspicious. A Pod no Job claims waits twice the spawn buffer (its Job may itself be
  * waiting in the CronJob stage), then is judged as an orphan on its own spec.
  *
- * <p>State: {@code job-link} ({@link JobLink}) and {@code job-pending-pods} (bounded list of {@link Spawn}).
- * Exit: the event-time timer at the Job's deadline clears it; each pending Pod's timer resolves it; TTL is only
+ * <p>A delete of a Job root soon after its first Pod is a hit-and-run ({@link RootLifecycle}); it is judged
+ * when the watermark passes it, since the Job's create may reach this stage after it.
+ *
+ * <p>State: {@code job-link} ({@link JobLink}), {@code job-pending-pods} (bounded list of {@link Spawn}) and
+ * {@code job-pending-delete} (the delete waiting for the watermark). Exit: the event-time timer at the Job's
+ * deadline clears it; each pending Pod's timer resolves it; the delete's timer judges and clears it; TTL is only
  * a backstop. Metrics (group {@code cronsentinel}): {@code correlationLateEvents}, {@code orphanPods},
  * {@code pendingPodsOverflow}.
  */
@@ -37,13 +44,17 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
 
     static final String JOB_STATE = "job-link";
     static final String PENDING_STATE = "job-pending-pods";
+    static final String DELETE_STATE = "job-pending-delete";
 
     private final CorrelationConfig cfg;
     private final LinkKeys keys;
 
     private transient ChainWindows windows;
+    private transient RootLifecycle lifecycle;
+    private transient Counter hitAndRuns;
     private transient ValueState<JobLink> job;
     private transient PendingSpawns pending;
+    private transient ValueState<ChainLink> pendingDelete;
     private transient long skew;
     private transient Counter late;
     private transient Counter orphans;
@@ -57,14 +68,17 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
     @Override
     public void open(OpenContext openContext) {
         windows = new ChainWindows(cfg, new CronSchedules(cfg.controllerTimeZone()));
+        lifecycle = new RootLifecycle(cfg.lifecycle());
         skew = cfg.spawnBuffer().toMillis();
         job = getRuntimeContext().getState(CorrelationState.value(JOB_STATE, JobLink.class, cfg));
+        pendingDelete = getRuntimeContext().getState(CorrelationState.value(DELETE_STATE, ChainLink.class, cfg));
         pending = new PendingSpawns(getRuntimeContext().getListState(CorrelationState.list(PENDING_STATE, Spawn.class, cfg)),
                 2 * skew, cfg.maxPendingSpawns());
         MetricGroup group = JobMetrics.group(getRuntimeContext());
         late = group.counter("correlationLateEvents");
         orphans = group.counter("orphanPods");
         overflow = group.counter("pendingPodsOverflow");
+        hitAndRuns = group.counter("hitAndRuns");
     }
 
     /** Input 1: Job roots and Pods. */
@@ -74,11 +88,19 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
                 e -> ctx.output(CorrelationStage.LATE, e))) {
             return;
         }
-        if ("jobs".equals(s.event().resource())) {
+        if ("jobs".equals(s.event().resource()) && s.role() == EventRole.DELETE) {
+            // judged once the watermark passes it: the Job's create may still be held back by the context stage
+            ChainLink waiting = pendingDelete.value();
+            ChainLink delete = RootLifecycle.delete(s.event());
+            if (waiting == null || delete.time() < waiting.time()) {
+                pendingDelete.update(delete);
+                ctx.timerService().registerEventTimeTimer(delete.time());
+            }
+        } else if ("jobs".equals(s.event().resource())) {
             RootContext r = RootContext.of(s);
             long deadline = windows.jobDeadline(r.time());
             replace(new JobLink(r.auditId(), r.uid(), r.time(), null, null, r.status(), r, r.resource(), r.name(),
-                    deadline, deadline, true), ctx, out);
+                    deadline, deadline, true, null), ctx, out);
         } else {
             onPod(Spawn.of(s, keys, cfg.alertThreshold()), ctx, out);
         }
@@ -90,7 +112,7 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
         Spawn j = s.job();
         long deadline = windows.jobDeadline(j.time());
         replace(new JobLink(j.auditId(), j.uid(), j.time(), j.link(), j.suspicious() ? j : null, s.status(), s.root(),
-                s.rootResource(), s.rootName(), deadline, Math.max(deadline, s.expiresAt()), false), ctx, out);
+                s.rootResource(), s.rootName(), deadline, Math.max(deadline, s.expiresAt()), false, null), ctx, out);
     }
 
     private void replace(JobLink next, Context ctx, Collector<ChainFinding> out) throws Exception {
@@ -115,6 +137,11 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<ChainFinding> out) throws Exception {
+        ChainLink delete = pendingDelete.value();
+        if (delete != null && delete.time() <= timestamp) {
+            pendingDelete.clear();
+            onDelete(delete, out);
+        }
         JobLink current = pending.fire(timestamp, job.value(), owner(ctx, out), p -> unknownPod(p, out), ctx.timerService());
         if (current != null && current.deadline() <= timestamp) {
             job.clear();
@@ -132,13 +159,13 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
         boolean reported = j.jobReported();
         switch (j.status()) {
             case SUSPICIOUS:
-                out.collect(ChainFinding.escalation(j.root(), null, links(j, pod), expiresAt));
+                out.collect(escalation(j, null, pod, expiresAt));
                 reported = true;
                 break;
             case UNSCORED:
                 Spawn evidence = ChainAggregate.stronger(pod.suspicious() ? pod : null, j.jobEvidence());
                 if (evidence != null) {
-                    out.collect(ChainFinding.escalation(j.root(), evidence, links(j, pod), expiresAt));
+                    out.collect(escalation(j, evidence, pod, expiresAt));
                     reported = true;
                 }
                 break;
@@ -151,13 +178,40 @@ public class JobLinkFunction extends KeyedCoProcessFunction<String, ScoredEvent,
             default:
                 break;
         }
-        JobLink next = j.afterPod(deadline, expiresAt, reported);
+        JobLink next = j.afterPod(deadline, expiresAt, reported, pod.link());
         store(j, next, ctx.timerService());
         return next;
     }
 
-    private static List<ChainLink> links(JobLink j, Spawn pod) {
-        return j.jobReported() || j.jobLink() == null ? List.of(pod.link()) : List.of(j.jobLink(), pod.link());
+    /**
+     * The finding of a linked Pod: the Pod, with its Job the first time, and then too the root's resume when the
+     * Job ran after it (the resume's who and when, and {@code resumed-by-other}, go with the runs it allowed).
+     */
+    private ChainFinding escalation(JobLink j, Spawn evidence, Spawn pod, long expiresAt) {
+        if (j.jobReported() || j.jobLink() == null) {
+            return ChainFinding.escalation(j.root(), evidence, List.of(pod.link()), expiresAt);
+        }
+        List<ChainLink> links = new ArrayList<>(List.of(j.jobLink(), pod.link()));
+        List<Signal> signals = new ArrayList<>();
+        lifecycle.addResume(j.root(), j.jobTime(), links, signals);
+        return ChainFinding.escalation(j.root(), evidence, List.copyOf(links), expiresAt, List.copyOf(signals));
+    }
+
+    /** A delete of a Job root (one a user created): a hit-and-run when it comes soon after its first Pod. */
+    private void onDelete(ChainLink e, Collector<ChainFinding> out) throws Exception {
+        JobLink current = job.value();
+        if (current == null || current.jobLink() != null || e.time() < current.jobTime()
+                || !CronJobLinkFunction.sameUid(current.jobUid(), e.uid())) {
+            return; // unknown, a CronJob's Job (its CronJob's life counts), or another Job of the same name
+        }
+        ChainFinding f = lifecycle.hitAndRun(current.root(), current.jobTime(), current.lastPod(), e, current.expiresAt());
+        if (f != null) {
+            hitAndRuns.inc();
+            out.collect(f);
+        }
+        if (current.lastPod() != null) {
+            job.update(current.deleted());
+        }
     }
 
     /** A Pod whose Job is unknown: an orphan of the Job's CronJob when its name tells one, else of the Job. */

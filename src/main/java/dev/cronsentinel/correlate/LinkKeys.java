@@ -39,7 +39,7 @@ public final class LinkKeys implements Serializable {
         return namespace + "/" + name;
     }
 
-    /** CronJob writes by non-controllers (possible roots), and Jobs the controller created. */
+    /** CronJob writes and deletes by non-controllers (possible roots, lifecycle steps), and Jobs the controller created. */
     public boolean toCronJobStage(ScoredEvent s) {
         WorkloadEvent e = s.event();
         if (e.name() == null) {
@@ -48,12 +48,21 @@ public final class LinkKeys implements Serializable {
         if (s.role() == EventRole.WORKLOAD && "cronjobs".equals(e.resource())) {
             return "create".equals(e.verb()) || "update".equals(e.verb()) || "patch".equals(e.verb());
         }
+        if (s.role() == EventRole.DELETE) {
+            return "cronjobs".equals(e.resource());
+        }
         return s.role() == EventRole.SPAWN && "jobs".equals(e.resource()) && "create".equals(e.verb());
     }
 
-    /** Jobs created by non-controllers (roots; a Job's template cannot change later), and Pods the controller created. */
+    /**
+     * Jobs created by non-controllers (roots; a Job's template cannot change later) and their deletes, and Pods
+     * the controller created.
+     */
     public boolean toJobStage(ScoredEvent s) {
         WorkloadEvent e = s.event();
+        if (s.role() == EventRole.DELETE) {
+            return "jobs".equals(e.resource()) && e.name() != null;
+        }
         if (!"create".equals(e.verb())) {
             return false;
         }

@@ -64,7 +64,7 @@ final class PendingSpawns {
     record Owner<S>(Claims<S> claims, Linker<S> linker, ToLongFunction<S> deadline) {}
 
     interface Claims<S> {
-        boolean test(S owner, Spawn spawn);
+        boolean test(S owner, Spawn spawn) throws Exception;
     }
 
     interface Linker<S> {

@@ -1,6 +1,7 @@
 package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.alert.AlertFactory;
+import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.Signal;
@@ -14,6 +15,9 @@ import java.util.List;
  *
  * @param time epoch millis of the root event; for an orphan group, the start of its window
  * @param schedule {@code spec.schedule} of a CronJob root, null otherwise
+ * @param keepsNoHistory the root is set to leave no finished Jobs behind (a hit-and-run then weighs more)
+ * @param resumed the last resume of a suspended CronJob root (who, when), null when it was never resumed; its
+ *     spawns carry it into their escalation
  */
 public record RootContext(
         String auditId,
@@ -35,7 +39,9 @@ public record RootContext(
         List<String> images,
         RootStatus status,
         String schedule,
-        String timeZone) {
+        String timeZone,
+        boolean keepsNoHistory,
+        ChainLink resumed) {
 
     static final int MAX_GROUPS = 64;
 
@@ -44,20 +50,24 @@ public record RootContext(
      * linking needs: most roots in flight are benign CronJobs, and this keeps their state to a few hundred bytes.
      */
     public static RootContext of(ScoredEvent s) {
+        return of(s, statusOf(s));
+    }
+
+    /** The root context of a scored workload event whose status correlation decided otherwise (a partial change). */
+    static RootContext of(ScoredEvent s, RootStatus status) {
         WorkloadEvent e = s.event();
-        RootStatus status = statusOf(s);
         boolean alerts = status != RootStatus.BENIGN;
         return new RootContext(e.auditId(), e.uid(), e.namespace(), e.resource(), e.name(), e.verb(), e.responseCode(),
                 e.eventTime(), e.username(), alerts ? bounded(e.groups(), MAX_GROUPS) : List.of(),
                 alerts ? e.userAgent() : null, alerts ? e.sourceIp() : null,
                 alerts && s.signals() != null ? s.signals() : List.of(), s.score(), s.severity(), s.ruleVersion(),
-                alerts ? AlertFactory.images(e) : List.of(), status, e.schedule(), e.timeZone());
+                alerts ? AlertFactory.images(e) : List.of(), status, e.schedule(), e.timeZone(), e.keepsNoHistory(), null);
     }
 
     /** The stand-in root of an orphan group: only where it lives and what it is called are known. */
     public static RootContext unknown(String namespace, String resource, String name, long windowStart) {
         return new RootContext(null, null, namespace, resource, name, null, 0, windowStart, null, List.of(), null, null,
-                List.of(), 0, Severity.INFO, null, List.of(), RootStatus.UNKNOWN, null, null);
+                List.of(), 0, Severity.INFO, null, List.of(), RootStatus.UNKNOWN, null, null, false, null);
     }
 
     static RootStatus statusOf(ScoredEvent s) {
@@ -81,7 +91,27 @@ public record RootContext(
     /** This root with another schedule (a change that moved it without making the CronJob suspicious). */
     public RootContext withSchedule(String newSchedule, String newTimeZone) {
         return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
-                userAgent, sourceIp, signals, score, severity, ruleVersion, images, status, newSchedule, newTimeZone);
+                userAgent, sourceIp, signals, score, severity, ruleVersion, images, status, newSchedule, newTimeZone,
+                keepsNoHistory, resumed);
+    }
+
+    /** This root, resumed by the step {@code resume} (a patch or update that set {@code suspend: false}). */
+    public RootContext withResumed(ChainLink resume) {
+        return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
+                userAgent, sourceIp, signals, score, severity, ruleVersion, images, status, schedule, timeZone,
+                keepsNoHistory, resume);
+    }
+
+    /** This change as the root it becomes (a template change re-roots the CronJob with this status). */
+    RootContext withStatus(RootStatus newStatus) {
+        return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
+                userAgent, sourceIp, signals, score, severity, ruleVersion, images, newStatus, schedule, timeZone,
+                keepsNoHistory, resumed);
+    }
+
+    /** True when its spawns can escalate: its own spec alerted, or its spec was hidden and theirs decides. */
+    public boolean escalates() {
+        return status == RootStatus.SUSPICIOUS || status == RootStatus.UNSCORED;
     }
 
     static <T> List<T> bounded(List<T> in, int max) {

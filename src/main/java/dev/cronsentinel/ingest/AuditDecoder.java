@@ -200,7 +200,8 @@ public final class AuditDecoder {
             return null; // let the parser report the wrong type
         }
         String v = verb.textValue();
-        if (!(v.equals("create") || v.equals("update") || v.equals("patch"))) {
+        boolean delete = v.equals("delete");
+        if (!(v.equals("create") || v.equals("update") || v.equals("patch") || delete)) {
             return "verb";
         }
         JsonNode stage = root.get("stage");
@@ -215,6 +216,9 @@ public final class AuditDecoder {
             String r = res.textValue();
             if (!(r.equals("cronjobs") || r.equals("jobs") || r.equals("pods"))) {
                 return "resource";
+            }
+            if (delete && r.equals("pods")) {
+                return "verb"; // only CronJob and Job deletes are kept (AuditPreFilter)
             }
         }
         JsonNode sub = objectRef.get("subresource");

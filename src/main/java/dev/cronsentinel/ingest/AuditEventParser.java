@@ -163,16 +163,28 @@ public final class AuditEventParser {
 
         String schedule = null;
         String timeZone = null;
-        if ("cronjobs".equals(resource)) {
-            JsonNode full = response != null ? response : request;
+        Boolean suspend = null;
+        boolean keepsNoHistory = false;
+        if (("cronjobs".equals(resource) || "jobs".equals(resource)) && !"delete".equals(verb)) {
+            // The stored object when the level gives it; else the request (a JSON Patch read as the object it writes).
+            JsonNode full = response != null ? response
+                    : request != null && request.isArray() ? jsonPatchToTree((ArrayNode) request) : request;
             JsonNode spec = full != null && full.isObject() ? full.get("spec") : null;
             if (spec != null && spec.isObject()) {
-                schedule = stringish(spec.get("schedule"));
-                timeZone = stringish(spec.get("timeZone"));
+                if ("cronjobs".equals(resource)) {
+                    schedule = stringish(spec.get("schedule"));
+                    timeZone = stringish(spec.get("timeZone"));
+                    JsonNode s = spec.get("suspend");
+                    suspend = s != null && s.isBoolean() ? s.booleanValue() : null;
+                    keepsNoHistory = isZero(spec.get("successfulJobsHistoryLimit"));
+                } else {
+                    keepsNoHistory = isZero(spec.get("ttlSecondsAfterFinished"));
+                }
             }
         }
 
-        List<PodTemplate> templates = templates(verb, resource, request);
+        // A delete's request body is DeleteOptions, never a workload.
+        List<PodTemplate> templates = "delete".equals(verb) ? List.of() : templates(verb, resource, request);
 
         return new WorkloadEvent(
                 text(root, "auditID", "auditID"),
@@ -197,6 +209,8 @@ public final class AuditEventParser {
                 jobNameLabel,
                 schedule,
                 timeZone,
+                suspend,
+                keepsNoHistory,
                 manual,
                 templates,
                 origin);
@@ -416,6 +430,10 @@ public final class AuditEventParser {
         }
         JsonNode first = refs.get(0);
         return first.isObject() ? first : null;
+    }
+
+    private static boolean isZero(JsonNode n) {
+        return n != null && n.isIntegralNumber() && n.longValue() == 0;
     }
 
     private static boolean isStatus(JsonNode response) {

@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The cheap verdict: decides from raw bytes, without building a JSON tree, whether an audit event can be
- * relevant (create/update/patch of cronjobs, jobs or pods, stage ResponseComplete, no subresource).
+ * relevant (create/update/patch of cronjobs, jobs or pods, or delete of cronjobs or jobs, stage ResponseComplete,
+ * no subresource). Deletes are kept for correlation's lifecycle checks (hit-and-run, docs/CORRELATION.md); a
+ * delete of a Pod is the Job controller's and the kubelet's daily noise and is dropped here.
  *
  * <p>Nearly all audit traffic is irrelevant (lease updates, gets, lists, watches), and the API server writes
  * {@code stage}, {@code verb} and {@code objectRef} in its first few hundred bytes. The scanner walks only
@@ -55,6 +57,7 @@ public final class AuditPreFilter {
     private static final byte[] V_CREATE = ascii("create");
     private static final byte[] V_UPDATE = ascii("update");
     private static final byte[] V_PATCH = ascii("patch");
+    private static final byte[] V_DELETE = ascii("delete");
     private static final byte[] V_RESPONSE_COMPLETE = ascii("ResponseComplete");
     private static final byte[] V_EVENT_LIST = ascii("EventList");
     private static final byte[] V_CRONJOBS = ascii("cronjobs");
@@ -66,6 +69,9 @@ public final class AuditPreFilter {
     private int end;
     private int pos;
     private String reason;
+
+    // Whether the last objectRef read by scanObjectRef() named pods (their deletes are not ours).
+    private boolean refIsPods;
 
     // Bounds of the last string value read by readString().
     private int strStart;
@@ -118,6 +124,8 @@ public final class AuditPreFilter {
         boolean objectRefSeen = false;
         boolean envelope = false;
         boolean hasItems = false;
+        boolean delete = false;
+        boolean podsRef = false;
         skipWs();
         if (pos < end && buf[pos] == '}') {
             return irrelevant("empty object");
@@ -144,7 +152,8 @@ public final class AuditPreFilter {
                 if (!readString()) {
                     return uncertain("verb is not a plain string");
                 }
-                if (!(valueIs(V_CREATE) || valueIs(V_UPDATE) || valueIs(V_PATCH))) {
+                delete = valueIs(V_DELETE);
+                if (!(valueIs(V_CREATE) || valueIs(V_UPDATE) || valueIs(V_PATCH) || delete)) {
                     return irrelevant("verb");
                 }
                 verbSeen = true;
@@ -166,6 +175,7 @@ public final class AuditPreFilter {
                     return v;
                 }
                 objectRefSeen = true;
+                podsRef = refIsPods;
             } else if (equalsKey(keyStart, keyEnd, K_ITEMS)) {
                 // A batch's items are limited one by one when they are decoded; an item nested deeper than
                 // the limit must cost only itself, so their nesting is not limited here.
@@ -176,6 +186,9 @@ public final class AuditPreFilter {
                     envelope = true;
                 }
                 skipValue(1);
+            }
+            if (delete && podsRef) {
+                return irrelevant("verb");
             }
             if (verbSeen && objectRefSeen && stageSeen) {
                 reason = "relevant";
@@ -228,6 +241,7 @@ public final class AuditPreFilter {
         }
         pos++;
         boolean resourceOk = false;
+        refIsPods = false;
         skipWs();
         if (pos < end && buf[pos] == '}') {
             pos++;
@@ -253,6 +267,7 @@ public final class AuditPreFilter {
                     return irrelevant("resource");
                 }
                 resourceOk = true;
+                refIsPods = valueIs(V_PODS);
             } else if (equalsKey(keyStart, keyEnd, K_SUBRESOURCE)) {
                 if (!readString()) {
                     return uncertain("objectRef.subresource is not a plain string");

@@ -46,6 +46,9 @@ public final class EventClassifier implements Serializable {
             boolean spawn = "create".equals(e.verb()) && ("jobs".equals(e.resource()) || "pods".equals(e.resource()));
             return spawn ? null : "controller-housekeeping";
         }
+        if ("delete".equals(e.verb()) && e.refused()) {
+            return "refused-delete"; // nothing ended, and a refused delete is no threat to report
+        }
         if ("pods".equals(e.resource()) && e.username() != null && outOfScope.find(e.username())) {
             return "out-of-scope-pod-creator";
         }
@@ -60,6 +63,9 @@ public final class EventClassifier implements Serializable {
     }
 
     private EventRole role(WorkloadEvent e) {
+        if ("delete".equals(e.verb())) {
+            return EventRole.DELETE;
+        }
         if (e.refused()) {
             return EventRole.ATTEMPT;
         }

@@ -1,4 +1,30 @@
 package dev.cronsentinel.model;
 
-/** One spawned object in an escalated chain: a Job the CronJob controller made, or a Pod the Job controller made. */
-public record ChainLink(String resource, String name, String uid, long time) {}
+/**
+ * One step of an escalated chain: a Job the CronJob controller made, a Pod the Job controller made, or a
+ * lifecycle step of the root itself (its resume, its delete), which names who took it.
+ *
+ * @param verb null for a spawn (a create by a controller); for a lifecycle step {@link #RESUME} or
+ *     {@link #DELETE}
+ * @param username who took a lifecycle step; null for a spawn
+ * @param auditId the audit ID of a lifecycle step's request; null for a spawn
+ */
+public record ChainLink(String resource, String name, String uid, long time, String verb, String username, String auditId) {
+    public static final String RESUME = "resume";
+    public static final String DELETE = "delete";
+
+    /** A spawned Job or Pod. */
+    public ChainLink(String resource, String name, String uid, long time) {
+        this(resource, name, uid, time, null, null, null);
+    }
+
+    /** A lifecycle step of a root (resume, delete): {@code verb} says which. */
+    public static ChainLink step(String verb, String resource, String name, String uid, long time, String username, String auditId) {
+        return new ChainLink(resource, name, uid, time, verb, username, auditId);
+    }
+
+    /** True for a spawned Job or Pod, false for a lifecycle step. */
+    public boolean spawn() {
+        return verb == null;
+    }
+}

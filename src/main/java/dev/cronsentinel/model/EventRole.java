@@ -7,7 +7,12 @@ public enum EventRole {
     /** A Job or Pod created by the CronJob or Job controller: it never alerts alone, correlation folds it into its root. */
     SPAWN,
     /** A request the API server refused (code >= 400 or decision forbid): reported as an attempt, never correlated. */
-    ATTEMPT;
+    ATTEMPT,
+    /**
+     * A delete of a CronJob or Job by anyone but the controllers (their deletes are housekeeping): never scored
+     * and never alerting alone; correlation reads it as the end of a root's life (hit-and-run).
+     */
+    DELETE;
 
     /** The wire name: alert JSON writes enums through {@code toString()}. */
     @Override

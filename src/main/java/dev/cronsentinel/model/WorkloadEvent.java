@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A relevant audit event (create/update/patch of a CronJob, Job or Pod at stage ResponseComplete),
+ * A relevant audit event (create/update/patch of a CronJob, Job or Pod, or delete of a CronJob or Job, at stage
+ * ResponseComplete),
  * flattened to the fields that scoring and correlation need. Everything else in the audit JSON is dropped
  * at decode time.
  *
@@ -19,6 +20,10 @@ import java.util.List;
  * @param ownerKind kind of the controller owner reference ({@code CronJob}, {@code Job}), null when none
  * @param jobNameLabel the {@code job-name} label of a Pod, a fallback link to its Job
  * @param schedule {@code spec.schedule} of a CronJob
+ * @param suspend {@code spec.suspend} of a CronJob as the event shows it (the stored object when the level gives
+ *     it, else the request or patch); null when the event does not say (a patch that leaves it alone)
+ * @param keepsNoHistory true when the object is set to leave no finished Jobs behind: a CronJob with
+ *     {@code successfulJobsHistoryLimit: 0}, a Job with {@code ttlSecondsAfterFinished: 0}
  * @param manualFromCronJob true for {@code kubectl create job --from=cronjob/X}
  * @param templates every pod template found in the bodies; empty when the audit level hid them
  * @param origin source and position, for tracing an alert back to the raw log line
@@ -46,6 +51,8 @@ public record WorkloadEvent(
         String jobNameLabel,
         String schedule,
         String timeZone,
+        Boolean suspend,
+        boolean keepsNoHistory,
         boolean manualFromCronJob,
         List<PodTemplate> templates,
         String origin) {
@@ -73,7 +80,7 @@ public record WorkloadEvent(
         }
         return new WorkloadEvent(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups,
                 userAgent, sourceIp, responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel,
-                schedule, timeZone, manualFromCronJob, slim, origin);
+                schedule, timeZone, suspend, keepsNoHistory, manualFromCronJob, slim, origin);
     }
 
     /** True when the request was refused: such an event is an attempt, not a workload. */

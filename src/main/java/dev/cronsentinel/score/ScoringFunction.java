@@ -115,11 +115,17 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
             // The decoder already drops these; kept as a guard for events built elsewhere.
             return;
         }
-        Scorer.Verdict verdict = scorer.evaluate(e, role);
-        ScoredEvent full = verdict.scored();
-        for (Map.Entry<String, Integer> silenced : verdict.silencedByEntry().entrySet()) {
-            allowlisted.inc(silenced.getValue());
-            allowlistedByEntry.get(silenced.getKey()).inc(silenced.getValue());
+        // A delete carries no workload to judge; correlation reads it (hit-and-run), nothing alerts on it alone.
+        ScoredEvent full;
+        if (role == EventRole.DELETE) {
+            full = new ScoredEvent(e, role, List.of(), 0, Severity.INFO, false, null, scorer.rules().version());
+        } else {
+            Scorer.Verdict verdict = scorer.evaluate(e, role);
+            full = verdict.scored();
+            for (Map.Entry<String, Integer> silenced : verdict.silencedByEntry().entrySet()) {
+                allowlisted.inc(silenced.getValue());
+                allowlistedByEntry.get(silenced.getKey()).inc(silenced.getValue());
+            }
         }
         ScoredEvent s = new ScoredEvent(full.event().afterScoring(), full.role(), full.signals(), full.score(), full.severity(),
                 full.alertable(), full.allowlistedBy(), full.ruleVersion());

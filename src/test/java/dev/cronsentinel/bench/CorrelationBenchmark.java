@@ -614,7 +614,7 @@ public class CorrelationBenchmark {
             String ip = controller ? "10.0.0.10" : "203.0.113." + random.nextInt(250);
             return new WorkloadEvent(auditId, t, Instant.ofEpochMilli(t).toString(), "create", resource, fresh(ns), name, uid,
                     fresh(user), groups, fresh(agent), ip, 201, "allow", "RequestResponse", false, ownerKind, ownerName,
-                    ownerUid, jobNameLabel, schedule, null, false, List.of(template), "bench:" + seq);
+                    ownerUid, jobNameLabel, schedule, null, null, false, false, List.of(template), "bench:" + seq);
         }
 
         private PodTemplate template(String path, String image, String command, boolean malicious) {

@@ -28,12 +28,18 @@ class CorrelationConfigTest {
                 Map.entry("correlation.state-ttl", "20d"),
                 Map.entry("correlation.max-chain-links", "50"),
                 Map.entry("correlation.max-pending-spawns", "8"),
-                Map.entry("correlation.controller-time-zone", "Europe/Berlin")), Path.of("."));
+                Map.entry("correlation.controller-time-zone", "Europe/Berlin"),
+                Map.entry("correlation.lifecycle.max-suspended", "5d"),
+                Map.entry("correlation.lifecycle.hit-and-run-window", "30m"),
+                Map.entry("correlation.lifecycle.weights.resumed-by-other", "15"),
+                Map.entry("correlation.lifecycle.weights.hit-and-run", "25"),
+                Map.entry("correlation.lifecycle.weights.hit-and-run-no-history", "50")), Path.of("."));
         CorrelationConfig cfg = CorrelationConfig.from(c);
         c.assertAllKeysUsed();
         assertThat(cfg).isEqualTo(new CorrelationConfig(Duration.ofMinutes(15), Duration.ofMinutes(2), Duration.ofDays(8),
                 Duration.ofSeconds(10), Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(20), 50, 8,
-                ZoneId.of("Europe/Berlin"), null, -1));
+                ZoneId.of("Europe/Berlin"),
+                new CorrelationConfig.Lifecycle(Duration.ofDays(5), Duration.ofMinutes(30), 15, 25, 50), null, -1));
     }
 
     @Test
@@ -43,6 +49,9 @@ class CorrelationConfigTest {
         assertInvalid("correlation.state-ttl", "1d", "correlation.state-ttl");
         assertInvalid("correlation.spawn-buffer", "1h", "correlation.spawn-buffer");
         assertInvalid("correlation.controller-time-zone", "Mars/Olympus_Mons", "correlation.controller-time-zone");
+        // the state TTL backstop must outlast the longest suspended root too
+        assertInvalid("correlation.lifecycle.max-suspended", "5d", "correlation.state-ttl");
+        assertInvalid("correlation.lifecycle.hit-and-run-window", "0s", "correlation.lifecycle.hit-and-run-window");
         assertInvalid("correlation.max-chain-links", "0", "correlation.max-chain-links");
     }
 

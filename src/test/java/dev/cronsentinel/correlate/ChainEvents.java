@@ -45,6 +45,11 @@ final class ChainEvents {
         return new Builder("jobs", name, "create", EventRole.WORKLOAD, HUMAN);
     }
 
+    /** A delete of a CronJob or Job by {@code username} (Metadata level, as most audit policies log deletes). */
+    static Builder delete(String resource, String name, String username) {
+        return new Builder(resource, name, "delete", EventRole.DELETE, username).bodiless().code(200);
+    }
+
     /** The Job the CronJob controller creates for {@code cronJob} at the scheduled time {@code scheduled}. */
     static Builder spawnedJob(String cronJob, String cronJobUid, long scheduled) {
         return new Builder("jobs", cronJob + "-" + scheduled / 60_000, "create", EventRole.SPAWN, CRONJOB_CONTROLLER)
@@ -63,7 +68,7 @@ final class ChainEvents {
         private final String name;
         private String verb;
         private EventRole role;
-        private final String username;
+        private String username;
         private String auditId = "audit-" + (++audits);
         private String uid;
         private long time = t("09:00:00");
@@ -78,6 +83,9 @@ final class ChainEvents {
         private String allowlistedBy;
         private int code = 201;
         private String decision = "allow";
+        private Boolean suspend;
+        private boolean keepsNoHistory;
+        private List<PodTemplate> noTemplates;
 
         private Builder(String resource, String name, String verb, EventRole role, String username) {
             this.resource = resource;
@@ -157,6 +165,24 @@ final class ChainEvents {
             return this;
         }
 
+        /** {@code spec.suspend} as the event shows it. */
+        Builder suspend(boolean s) {
+            this.suspend = s;
+            return this;
+        }
+
+        /** {@code successfulJobsHistoryLimit: 0} (CronJob) or {@code ttlSecondsAfterFinished: 0} (Job). */
+        Builder keepsNoHistory() {
+            this.keepsNoHistory = true;
+            return this;
+        }
+
+        /** A patch that does not touch the pod template (suspend, schedule, labels): no template, not bodiless. */
+        Builder noTemplate() {
+            this.noTemplates = List.of();
+            return this;
+        }
+
         /** Refused by RBAC (403, decision forbid): an attempt. */
         Builder refused() {
             this.code = 403;
@@ -165,22 +191,32 @@ final class ChainEvents {
             return this;
         }
 
+        Builder code(int c) {
+            this.code = c;
+            return this;
+        }
+
+        Builder by(String user) {
+            this.username = user;
+            return this;
+        }
+
         ScoredEvent build() {
-            List<PodTemplate> templates = bodiless ? List.of() : List.of(new PodTemplate("requestObject", "requestObject.spec", null,
+            List<PodTemplate> templates = bodiless ? List.of() : noTemplates != null ? noTemplates : List.of(new PodTemplate("requestObject", "requestObject.spec", null,
                     null, null, null, null, List.of(new ContainerSpec("requestObject.spec.containers[0]", "c",
                             score > 0 ? "debian:bookworm-slim" : "registry.example.com/app:1", List.of("/bin/bash", "-c", "x"),
                             List.of(), List.of(), null, null, null, null, List.of(), List.of())), List.of()));
             WorkloadEvent e = new WorkloadEvent(auditId, time, Instant.ofEpochMilli(time).toString(), verb, resource, NS, name, uid,
                     username, List.of("system:authenticated"), "kubectl/v1.31.2", "198.51.100.23", code, decision,
                     bodiless ? "Metadata" : "RequestResponse", false, ownerKind, ownerName, ownerUid, jobNameLabel, schedule,
-                    timeZone, false, templates, "test:1");
+                    timeZone, suspend, keepsNoHistory, false, templates, "test:1");
             List<Signal> signals = score > 0
                     ? List.of(new Signal("shell-command", "reverse-shell-dev-tcp", score, "requestObject.spec.containers[0].command", "/dev/tcp/"))
                     : List.of();
             Severity severity = score >= 90 ? Severity.CRITICAL : score >= 60 ? Severity.HIGH : score >= 40 ? Severity.MEDIUM
                     : score >= 20 ? Severity.LOW : Severity.INFO;
             boolean alertable = switch (role) {
-                case SPAWN -> false;
+                case SPAWN, DELETE -> false;
                 case ATTEMPT -> true;
                 case WORKLOAD -> bodiless ? allowlistedBy == null : score >= THRESHOLD;
             };

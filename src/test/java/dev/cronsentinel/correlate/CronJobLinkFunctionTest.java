@@ -15,12 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -172,7 +169,7 @@ class CronJobLinkFunctionTest {
         for (ScoredEvent e : new ScoredEvent[] {cronJob("pg-backup").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").build(),
                 cronJob("log-rotate").uid("0f3c2a4e-7d1b-4a55-9c0e-6e2f8b1d3a71").suspicious().build()}) {
             var out = new DataOutputSerializer(512);
-            serializer.serialize(new CronJobRoot(RootContext.of(e), 0), out);
+            serializer.serialize(CronJobRoot.fresh(RootContext.of(e), 0, 0, false), out);
             assertThat(out.length()).as(e.event().name()).isLessThan(e.alertable() ? 1024 : 384);
         }
         h.processWatermark(new Watermark(t("09:30:00")));
@@ -198,6 +195,8 @@ class CronJobLinkFunctionTest {
         ScoredEvent patch = cronJob("report-gen").uid("cj-5").verb("patch").at(t("09:12:00")).schedule(null, null).suspicious().build();
         send(h, patch);
         send(h, spawnedJob("report-gen", "cj-5", t("09:20:00")).suspicious().build());
+        // the Job waits until the harmless patch before it has been applied (changes go in event-time order)
+        h.processWatermark(new Watermark(t("09:20:01")));
 
         assertThat(h.extractOutputValues()).singleElement().satisfies(s -> {
             assertThat(s.status()).isEqualTo(RootStatus.SUSPICIOUS);
@@ -212,6 +211,7 @@ class CronJobLinkFunctionTest {
         send(h, cronJob("log-rotate").uid("cj-1").at(t("09:02:13")).schedule("0 0 * * *", null).suspicious().build());
         send(h, cronJob("log-rotate").uid("cj-1").verb("patch").at(t("09:03:00")).schedule("*/5 * * * *", null).build());
         send(h, spawnedJob("log-rotate", "cj-1", t("09:05:00")).suspicious().build());
+        h.processWatermark(new Watermark(t("09:05:01")));
 
         assertThat(h.extractOutputValues()).singleElement().extracting(SpawnedJob::status).isEqualTo(RootStatus.SUSPICIOUS);
     }
@@ -239,7 +239,7 @@ class CronJobLinkFunctionTest {
     void theWaitingBufferIsBounded() throws Exception {
         CorrelationConfig d = config();
         CorrelationConfig small = new CorrelationConfig(d.defaultWindow(), d.scheduleGrace(), d.maxWindow(), d.spawnBuffer(),
-                d.orphanWindow(), d.updateInterval(), d.stateTtl(), d.maxChainLinks(), 2, d.controllerTimeZone(), d.profile(),
+                d.orphanWindow(), d.updateInterval(), d.stateTtl(), d.maxChainLinks(), 2, d.controllerTimeZone(), d.lifecycle(), d.profile(),
                 d.alertThreshold());
         var h = harness(small);
         for (int m = 0; m < 3; m++) {
@@ -297,13 +297,11 @@ class CronJobLinkFunctionTest {
 
     private KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> harness(CorrelationConfig cfg, boolean rocksDb,
                                                                                          OperatorSubtaskState restore) throws Exception {
-        LinkKeys keys = new LinkKeys(cfg.maxWindow().toMillis());
-        return Harnesses.open(new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new CronJobLinkFunction(cfg)), keys::cronJobKey, Types.STRING), rocksDb, restore, opened);
+        return Harnesses.cronJobStage(cfg, rocksDb, restore, opened);
     }
 
     private static void send(KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> h, ScoredEvent e) throws Exception {
-        h.processElement(new StreamRecord<>(e, e.event().eventTime()));
+        Harnesses.send(h, e);
     }
 
     private static void assertDrained(KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> h) {

@@ -168,6 +168,52 @@ class EscalationFunctionTest {
         }
     }
 
+    @Test
+    void aHitAndRunUpdatesTheOpenEscalationAtOnceUnderTheSameIdWithItsSignalAndTheDelete() throws Exception {
+        var h = harness(false, null);
+        ChainFinding run = escalation(run(5), 0);
+        send(h, run);
+        ChainFinding hitAndRun = hitAndRun(run.links().get(0), t("09:11:00"));
+        send(h, hitAndRun);
+
+        List<Alert> out = h.extractOutputValues();
+        assertThat(out).hasSize(2);
+        Alert first = out.get(0);
+        Alert updated = out.get(1);
+        assertThat(updated.alertId()).isEqualTo(first.alertId());
+        assertThat(updated.score()).isEqualTo(first.score() + config().lifecycle().hitAndRunWeight());
+        assertThat(updated.signals()).extracting(s -> s.id()).containsExactly("shell-command", RootLifecycle.HIT_AND_RUN);
+        assertThat(updated.count()).as("the delete is no spawn").isEqualTo(2);
+        assertThat(updated.chain()).extracting(ChainLink::verb).containsExactly(null, null, ChainLink.DELETE);
+        assertThat(updated.chain().get(2).username()).isEqualTo(HUMAN);
+        h.processWatermark(new Watermark(t("12:00:00")));
+        assertThat(h.extractOutputValues()).as("nothing new to close with").hasSize(2);
+        assertDrained(h);
+    }
+
+    @Test
+    void theDocumentAChainEndsWithDoesNotDependOnWhetherItsHitAndRunOrItsSpawnsArriveFirst() throws Exception {
+        ChainFinding run = escalation(run(5), 0);
+        ChainFinding hitAndRun = hitAndRun(run.links().get(0), t("09:11:00"));
+        Alert[] last = new Alert[2];
+        for (int order = 0; order < 2; order++) {
+            var h = harness(false, null);
+            for (ChainFinding f : order == 0 ? List.of(run, hitAndRun) : List.of(hitAndRun, run)) {
+                send(h, f);
+            }
+            h.processWatermark(new Watermark(t("12:00:00")));
+            List<Alert> out = h.extractOutputValues();
+            last[order] = out.get(out.size() - 1);
+        }
+        assertThat(last[1]).isEqualTo(last[0]);
+        assertThat(last[0].count()).isEqualTo(2);
+    }
+
+    private ChainFinding hitAndRun(ChainLink spawned, long at) {
+        return new RootLifecycle(config().lifecycle()).hitAndRun(root, rootEvent.event().eventTime(), spawned,
+                RootLifecycle.delete(ChainEvents.delete("cronjobs", "log-rotate", HUMAN).uid("cj-1").at(at).build().event()), at + 30_000);
+    }
+
     /** The Job and first Pod of the run at 09:{minute}, as the Job stage reports them. */
     private ChainFinding escalation(long scheduled, int i) {
         String job = "log-rotate-" + scheduled / 60_000;

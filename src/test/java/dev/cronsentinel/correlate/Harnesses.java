@@ -2,11 +2,20 @@ package dev.cronsentinel.correlate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cronsentinel.config.CorrelationConfig;
+import dev.cronsentinel.model.ScoredEvent;
 import java.util.List;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 
 /** Harness settings and checks every correlation test shares. */
 final class Harnesses {
@@ -39,5 +48,41 @@ final class Harnesses {
     static void assertDrained(int keyedStateEntries, int eventTimeTimers) {
         assertThat(keyedStateEntries).as("keyed state entries").isZero();
         assertThat(eventTimeTimers).as("event-time timers").isZero();
+    }
+
+    /** The CronJob stage, keyed as the topology keys it. */
+    static KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> cronJobStage(CorrelationConfig cfg,
+            boolean rocksDb, OperatorSubtaskState restore, List<? super KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob>> opened)
+            throws Exception {
+        LinkKeys keys = new LinkKeys(cfg.maxWindow().toMillis());
+        return open(new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new CronJobLinkFunction(cfg)), keys::cronJobKey, Types.STRING), rocksDb, restore, opened);
+    }
+
+    /** The Job stage, keyed as the topology keys it. */
+    static KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> jobStage(CorrelationConfig cfg,
+            boolean rocksDb, OperatorSubtaskState restore,
+            List<? super KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding>> opened) throws Exception {
+        LinkKeys keys = new LinkKeys(cfg.maxWindow().toMillis());
+        return open(new KeyedTwoInputStreamOperatorTestHarness<>(
+                new KeyedCoProcessOperator<>(new JobLinkFunction(cfg)), keys::jobKey, SpawnedJob::key, Types.STRING),
+                rocksDb, restore, opened);
+    }
+
+    /** A scored event at its event time, on the (first) input. */
+    static void send(KeyedOneInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob> h, ScoredEvent e) throws Exception {
+        h.processElement(new StreamRecord<>(e, e.event().eventTime()));
+    }
+
+    static void send(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> h, ScoredEvent e)
+            throws Exception {
+        h.processElement1(new StreamRecord<>(e, e.event().eventTime()));
+    }
+
+    /** Both inputs of the Job stage move to {@code t}. */
+    static void watermark(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> h, long t)
+            throws Exception {
+        h.processWatermark1(new Watermark(t));
+        h.processWatermark2(new Watermark(t));
     }
 }

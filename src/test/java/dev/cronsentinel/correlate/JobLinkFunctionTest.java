@@ -16,10 +16,7 @@ import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.ScoredEvent;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterEach;
@@ -240,20 +237,17 @@ class JobLinkFunctionTest {
 
     private KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> harness(
             boolean rocksDb, OperatorSubtaskState restore) throws Exception {
-        return Harnesses.open(new KeyedTwoInputStreamOperatorTestHarness<>(
-                new KeyedCoProcessOperator<>(new JobLinkFunction(config())), KEYS::jobKey, SpawnedJob::key, Types.STRING),
-                rocksDb, restore, opened);
+        return Harnesses.jobStage(config(), rocksDb, restore, opened);
     }
 
     private static void send(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> h, ScoredEvent e)
             throws Exception {
-        h.processElement1(new StreamRecord<>(e, e.event().eventTime()));
+        Harnesses.send(h, e);
     }
 
     private static void watermark(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> h, long t)
             throws Exception {
-        h.processWatermark1(new Watermark(t));
-        h.processWatermark2(new Watermark(t));
+        Harnesses.watermark(h, t);
     }
 
     private static void assertDrained(KeyedTwoInputStreamOperatorTestHarness<String, ScoredEvent, SpawnedJob, ChainFinding> h) {

@@ -42,7 +42,7 @@ class AllowlistBorrowingTest {
         }
         PodTemplate t = new PodTemplate("requestObject", "spec", null, hostPID, null, null, null, containers, volumes);
         return new WorkloadEvent("a1", 0L, "t", "create", "cronjobs", namespace, "agent", null, actor, List.of(), "ua", "1.2.3.4",
-                201, "allow", "RequestResponse", false, null, null, null, null, "* * * * *", null, false, List.of(t), "o");
+                201, "allow", "RequestResponse", false, null, null, null, null, "* * * * *", null, null, false, false, List.of(t), "o");
     }
 
     static List<String> rules(ScoredEvent s) {

@@ -37,7 +37,7 @@ class DecoyPaddingTest {
     static WorkloadEvent cronJob(List<ContainerSpec> containers, List<VolumeSpec> volumes) {
         PodTemplate t = new PodTemplate("requestObject", "spec", null, null, null, null, null, containers, volumes);
         return new WorkloadEvent("a1", 0L, "t", "create", "cronjobs", "ns", "cj", null, "mallory", List.of(), "ua", "1.2.3.4",
-                201, "allow", "RequestResponse", false, null, null, null, null, "* * * * *", null, false, List.of(t), "o");
+                201, "allow", "RequestResponse", false, null, null, null, null, "* * * * *", null, null, false, false, List.of(t), "o");
     }
 
     static ContainerSpec payload(int index) {

@@ -29,7 +29,7 @@ class EvasionAndAllowlistTest {
     static WorkloadEvent cronJob(String namespace, String actor, List<ContainerSpec> containers, List<VolumeSpec> volumes) {
         PodTemplate t = new PodTemplate("requestObject", "spec", null, null, null, null, null, containers, volumes);
         return new WorkloadEvent("a1", 0L, "t", "create", "cronjobs", namespace, "cj", null, actor, List.of(), "ua", "1.2.3.4",
-                201, "allow", "RequestResponse", false, null, null, null, null, "* * * * *", null, false, List.of(t), "o");
+                201, "allow", "RequestResponse", false, null, null, null, null, "* * * * *", null, null, false, false, List.of(t), "o");
     }
 
     static ScoredEvent score(ContainerSpec c) {

@@ -52,7 +52,7 @@ class ScoringFunctionMetricsTest {
     private static WorkloadEvent at(WorkloadEvent e, long time) {
         return new WorkloadEvent(e.auditId(), time, e.timestamp(), e.verb(), e.resource(), e.namespace(), e.name(), e.uid(),
                 e.username(), e.groups(), e.userAgent(), e.sourceIp(), e.responseCode(), e.decision(), e.level(), e.truncated(),
-                e.ownerKind(), e.ownerName(), e.ownerUid(), e.jobNameLabel(), e.schedule(), e.timeZone(), e.manualFromCronJob(),
+                e.ownerKind(), e.ownerName(), e.ownerUid(), e.jobNameLabel(), e.schedule(), e.timeZone(), e.suspend(), e.keepsNoHistory(), e.manualFromCronJob(),
                 e.templates(), e.origin());
     }
 

@@ -233,6 +233,9 @@ public final class EcsAlertDocument {
             putIfNotNull(n, "resource", l.resource());
             putIfNotNull(n, "name", l.name());
             putIfNotNull(n, "uid", l.uid());
+            putIfNotNull(n, "verb", l.verb());
+            putIfNotNull(n, "username", l.username());
+            putIfNotNull(n, "audit_id", l.auditId());
             if (l.time() > 0) {
                 n.put("time", Instant.ofEpochMilli(l.time()).toString());
             }

@@ -22,6 +22,8 @@ import java.util.List;
  * @param manualFromCronJob true for {@code kubectl create job --from=cronjob/X}
  * @param templates every pod template found in the bodies; empty when the audit level hid them
  * @param origin source and position, for tracing an alert back to the raw log line
+ * @param source the managed cluster's envelope the event was unwrapped from (GKE, AKS, EKS); null for a plain
+ *     audit line
  */
 public record WorkloadEvent(
         String auditId,
@@ -48,7 +50,26 @@ public record WorkloadEvent(
         String timeZone,
         boolean manualFromCronJob,
         List<PodTemplate> templates,
-        String origin) {
+        String origin,
+        EventSource source) {
+
+    /** An event read from a plain audit line, which names no managed cluster. */
+    public WorkloadEvent(String auditId, long eventTime, String timestamp, String verb, String resource, String namespace,
+            String name, String uid, String username, List<String> groups, String userAgent, String sourceIp,
+            int responseCode, String decision, String level, boolean truncated, String ownerKind, String ownerName,
+            String ownerUid, String jobNameLabel, String schedule, String timeZone, boolean manualFromCronJob,
+            List<PodTemplate> templates, String origin) {
+        this(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups, userAgent, sourceIp,
+                responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel, schedule, timeZone,
+                manualFromCronJob, templates, origin, null);
+    }
+
+    /** This event as unwrapped from a managed cluster's envelope. */
+    public WorkloadEvent withSource(EventSource from) {
+        return new WorkloadEvent(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups,
+                userAgent, sourceIp, responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel,
+                schedule, timeZone, manualFromCronJob, templates, origin, from);
+    }
 
     /**
      * This event as the stages after scoring need it: each pod template keeps its path, its pod-level flags and
@@ -73,7 +94,7 @@ public record WorkloadEvent(
         }
         return new WorkloadEvent(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups,
                 userAgent, sourceIp, responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel,
-                schedule, timeZone, manualFromCronJob, slim, origin);
+                schedule, timeZone, manualFromCronJob, slim, origin, source);
     }
 
     /** True when the request was refused: such an event is an attempt, not a workload. */

@@ -193,10 +193,12 @@ public final class AuditPreFilter {
                 if (readProtoPayloadMethod()) {
                     return irrelevant(gkeIrrelevance);
                 }
-            } else if (equalsKey(keyStart, keyEnd, K_RECORDS) || equalsKey(keyStart, keyEnd, K_LOG_EVENTS)) {
-                // Batches of envelopes: like EventList items, each entry is limited on its own.
+            } else if (!verbSeen && (equalsKey(keyStart, keyEnd, K_RECORDS) || equalsKey(keyStart, keyEnd, K_LOG_EVENTS))) {
+                // A batch of envelope entries, decided here as an EventList is by its kind: the splitter reads
+                // the structure, so the entries before a break are still decoded, and each is limited alone.
                 this.envelope = equalsKey(keyStart, keyEnd, K_RECORDS) ? Envelope.AKS_RECORDS : Envelope.EKS;
-                skipValue(Integer.MIN_VALUE / 2);
+                reason = "envelope";
+                return Verdict.ENVELOPE;
             } else if (equalsKey(keyStart, keyEnd, K_MESSAGE_TYPE)) {
                 this.envelope = Envelope.EKS;
                 if (readString() && valueIs(V_CONTROL_MESSAGE)) {

@@ -27,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 final class CloudWatchLogsSplitter {
     static final String ENVELOPE = "eks-cloudwatch-logs";
     private static final String EKS_GROUP_PREFIX = "/aws/eks/";
+    private static final String CONTROL_MESSAGE = "CONTROL_MESSAGE";
 
     private final EventListSplitter splitter = new EventListSplitter("logEvents");
     private final JsonFactory entries;
@@ -46,7 +47,13 @@ final class CloudWatchLogsSplitter {
 
     /** Hands every log event of a delivery to {@code items}. */
     void split(byte[] b, int off, int len, EnvelopeItems items) {
-        EventSource delivery = delivery(b, off, len);
+        String[] messageType = new String[1];
+        EventSource delivery = delivery(b, off, len, messageType);
+        if (CONTROL_MESSAGE.equals(messageType[0])) {
+            // Written with its fields in another order than CloudWatch's, so the byte scanner did not see it first.
+            items.filtered("eks-control-message");
+            return;
+        }
         boolean complete = splitter.split(b, off, len, (index, start, stop) -> {
             if (b[start] != '{') {
                 items.deadLetter(b, start, stop - start, "not-an-object", "CloudWatch logEvents[" + index + "] is not an object");
@@ -64,8 +71,8 @@ final class CloudWatchLogsSplitter {
         }
     }
 
-    /** The delivery's source: what its fields say, up to where they can be read. */
-    private EventSource delivery(byte[] b, int off, int len) {
+    /** The delivery's source (and its {@code messageType}): what its fields say, up to where they can be read. */
+    private EventSource delivery(byte[] b, int off, int len, String[] messageType) {
         String owner = null;
         String logGroup = null;
         try (JsonParser p = header.createParser(b, off, len)) {
@@ -73,7 +80,9 @@ final class CloudWatchLogsSplitter {
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
-                if ("owner".equals(field) && t == JsonToken.VALUE_STRING) {
+                if ("messageType".equals(field) && t == JsonToken.VALUE_STRING) {
+                    messageType[0] = p.getText();
+                } else if ("owner".equals(field) && t == JsonToken.VALUE_STRING) {
                     owner = EnvelopeText.bounded(p.getText());
                 } else if ("logGroup".equals(field) && t == JsonToken.VALUE_STRING) {
                     logGroup = EnvelopeText.bounded(p.getText());

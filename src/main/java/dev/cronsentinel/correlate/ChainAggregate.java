@@ -135,7 +135,8 @@ public record ChainAggregate(
                 lastSpawn,
                 chain,
                 firstSpawn - r.time(),
-                null);
+                null,
+                r.source());
     }
 
     private Alert orphanAlert(String profile) {
@@ -169,6 +170,7 @@ public record ChainAggregate(
                 lastSpawn,
                 chain,
                 null,
-                null);
+                null,
+                e.source());
     }
 }

@@ -1,6 +1,7 @@
 package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.alert.AlertFactory;
+import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.Signal;
@@ -14,6 +15,7 @@ import java.util.List;
  *
  * @param time epoch millis of the root event; for an orphan group, the start of its window
  * @param schedule {@code spec.schedule} of a CronJob root, null otherwise
+ * @param source the managed cluster the root was written in, for the escalation alert; null for plain lines
  */
 public record RootContext(
         String auditId,
@@ -35,7 +37,8 @@ public record RootContext(
         List<String> images,
         RootStatus status,
         String schedule,
-        String timeZone) {
+        String timeZone,
+        EventSource source) {
 
     static final int MAX_GROUPS = 64;
 
@@ -51,13 +54,13 @@ public record RootContext(
                 e.eventTime(), e.username(), alerts ? bounded(e.groups(), MAX_GROUPS) : List.of(),
                 alerts ? e.userAgent() : null, alerts ? e.sourceIp() : null,
                 alerts && s.signals() != null ? s.signals() : List.of(), s.score(), s.severity(), s.ruleVersion(),
-                alerts ? AlertFactory.images(e) : List.of(), status, e.schedule(), e.timeZone());
+                alerts ? AlertFactory.images(e) : List.of(), status, e.schedule(), e.timeZone(), e.source());
     }
 
     /** The stand-in root of an orphan group: only where it lives and what it is called are known. */
     public static RootContext unknown(String namespace, String resource, String name, long windowStart) {
         return new RootContext(null, null, namespace, resource, name, null, 0, windowStart, null, List.of(), null, null,
-                List.of(), 0, Severity.INFO, null, List.of(), RootStatus.UNKNOWN, null, null);
+                List.of(), 0, Severity.INFO, null, List.of(), RootStatus.UNKNOWN, null, null, null);
     }
 
     static RootStatus statusOf(ScoredEvent s) {
@@ -81,7 +84,7 @@ public record RootContext(
     /** This root with another schedule (a change that moved it without making the CronJob suspicious). */
     public RootContext withSchedule(String newSchedule, String newTimeZone) {
         return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
-                userAgent, sourceIp, signals, score, severity, ruleVersion, images, status, newSchedule, newTimeZone);
+                userAgent, sourceIp, signals, score, severity, ruleVersion, images, status, newSchedule, newTimeZone, source);
     }
 
     static <T> List<T> bounded(List<T> in, int max) {

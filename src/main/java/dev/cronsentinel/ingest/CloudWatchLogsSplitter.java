@@ -45,22 +45,48 @@ final class CloudWatchLogsSplitter {
                 .build()).build();
     }
 
-    /** Hands every log event of a delivery to {@code items}. */
+    /**
+     * Hands every log event of a delivery to {@code items}. Deliveries glued one after the other (a Firehose S3
+     * object: gzip members of one delivery each, which inflate to {@code {...}{...}}) are read one by one.
+     */
     void split(byte[] b, int off, int len, EnvelopeItems items) {
+        int from = off;
+        int end = off + len;
+        while (true) {
+            int next = splitOne(b, from, end - from, items);
+            if (next < 0) {
+                return;
+            }
+            from = next;
+        }
+    }
+
+    /** One delivery; returns where a delivery glued after it starts, or -1. */
+    private int splitOne(byte[] b, int off, int len, EnvelopeItems items) {
         String[] messageType = new String[1];
         EventSource delivery = delivery(b, off, len, messageType);
-        if (CONTROL_MESSAGE.equals(messageType[0])) {
-            // Written with its fields in another order than CloudWatch's, so the byte scanner did not see it first.
-            items.filtered("eks-control-message");
-            return;
-        }
+        boolean control = CONTROL_MESSAGE.equals(messageType[0]);
         boolean complete = splitter.split(b, off, len, (index, start, stop) -> {
+            if (control) {
+                return; // the keep-alive's one entry is CloudWatch's own text
+            }
             if (b[start] != '{') {
                 items.deadLetter(b, start, stop - start, "not-an-object", "CloudWatch logEvents[" + index + "] is not an object");
             } else {
                 logEvent(b, start, stop - start, index, delivery, items);
             }
         });
+        if (control) {
+            // Written with its fields in another order than CloudWatch's, or glued after a delivery: the byte
+            // scanner did not see it first.
+            items.filtered("eks-control-message");
+        }
+        if (!complete && splitter.trailing() && b[splitter.resumeAt()] == '{') {
+            return splitter.resumeAt();
+        }
+        if (control) {
+            return -1;
+        }
         if (!complete) {
             int from = splitter.resumeAt();
             int rest = off + len - from;
@@ -69,6 +95,7 @@ final class CloudWatchLogsSplitter {
         } else if (splitter.items() == 0) {
             items.filtered("empty-envelope");
         }
+        return -1;
     }
 
     /** The delivery's source (and its {@code messageType}): what its fields say, up to where they can be read. */

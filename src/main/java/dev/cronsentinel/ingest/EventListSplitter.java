@@ -41,6 +41,7 @@ final class EventListSplitter {
     private int resumeAt;
     private String error;
     private boolean wrongType;
+    private boolean trailing;
 
     /**
      * Splits the batch in {@code bytes[offset, offset + length)} and hands each item to {@code sink}.
@@ -56,6 +57,7 @@ final class EventListSplitter {
         resumeAt = offset;
         error = null;
         wrongType = false;
+        trailing = false;
         try {
             scan(sink);
             return true;
@@ -78,6 +80,11 @@ final class EventListSplitter {
     /** True when the last split stopped because {@code items} was not an array (rather than broken JSON). */
     boolean wrongType() {
         return wrongType;
+    }
+
+    /** True when the last split read the whole batch and stopped at content glued after it ({@link #resumeAt()}). */
+    boolean trailing() {
+        return trailing;
     }
 
     /** Where the undelivered rest of the batch starts: the item being read, or the break. */
@@ -131,6 +138,7 @@ final class EventListSplitter {
         skipWs();
         if (pos < end) {
             resumeAt = pos;
+            trailing = true;
             throw new Broken("trailing content after the batch");
         }
     }

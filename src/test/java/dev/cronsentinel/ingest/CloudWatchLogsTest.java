@@ -7,6 +7,7 @@ import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.testing.Allocations;
 import dev.cronsentinel.testing.TestData;
 import java.io.ByteArrayOutputStream;
@@ -124,6 +125,23 @@ class CloudWatchLogsTest {
         assertThat(allocated).as("bytes allocated").isLessThan(8L << 20);
         String b64 = Base64.getEncoder().encodeToString(bomb);
         assertThat(TestData.decode(small, b64.getBytes()).deadLetters).extracting(DeadLetter::reason).containsExactly("oversized");
+    }
+
+    @Test
+    void deliveriesGluedTogetherAsInAFirehoseObjectAreReadOneByOne() throws IOException {
+        // Firehose writes each delivery as its own gzip member; inflated, they follow each other with no separator.
+        ByteArrayOutputStream object = new ByteArrayOutputStream();
+        for (int n : new int[] {1, 2, 3}) {
+            try (GZIPOutputStream gz = new GZIPOutputStream(object)) {
+                gz.write(LINES.get(n - 1));
+            }
+        }
+        TestData.Decoded d = TestData.decode(DecoderConfig.defaults(), object.toByteArray());
+        assertThat(d.events).extracting(WorkloadEvent::auditId).containsExactly("eks-cj-1", "eks-pod-denied");
+        assertThat(d.filtered).containsExactly("verb", "eks-control-message", "verb");
+        assertThat(d.deadLetters).extracting(DeadLetter::reason).containsExactly("malformed-json", "wrong-type");
+        TestData.Decoded junk = TestData.decode(new String(LINES.get(0), java.nio.charset.StandardCharsets.UTF_8) + " 42");
+        assertThat(junk.deadLetters).extracting(DeadLetter::reason).containsExactly("malformed-json", "malformed-json");
     }
 
     @Test

@@ -1,0 +1,123 @@
+package dev.cronsentinel;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.model.Alert;
+import dev.cronsentinel.model.DeadLetter;
+import dev.cronsentinel.sink.AlertJson;
+import dev.cronsentinel.testing.CollectingSink;
+import dev.cronsentinel.testing.ManagedEnvelopes;
+import dev.cronsentinel.testing.ManagedEnvelopes.Form;
+import dev.cronsentinel.testing.Pipelines;
+import dev.cronsentinel.testing.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every detection fixture replayed through each managed cluster's envelope (GKE entries, AKS Event Hubs batches,
+ * EKS CloudWatch deliveries as base64 gzip) raises the same alerts as the plain audit lines: the whole job in a
+ * MiniCluster at parallelism 2 from files, event time from the events. Alerts are compared as the documents an
+ * idempotent sink ends with (the last version of each alert ID: escalations are rewritten as their chains grow,
+ * and how many intermediate versions appear depends on when watermarks pass, which batching changes), without
+ * the fields that name the source ({@code source}); for GKE also without {@code groups}, which a Cloud Audit
+ * Logs entry does not carry.
+ */
+class EnvelopeParityITCase {
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER = Pipelines.miniCluster();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, List<Alert>> PLAIN = new HashMap<>();
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0} through {1}")
+    @CsvSource({
+        "fixtures/chains/attack-chains.jsonl, GKE", "fixtures/chains/attack-chains.jsonl, AKS", "fixtures/chains/attack-chains.jsonl, EKS",
+        "fixtures/score/attacks.jsonl, GKE", "fixtures/score/attacks.jsonl, AKS", "fixtures/score/attacks.jsonl, EKS",
+    })
+    void anEnvelopeGivesTheAlertsOfThePlainLines(String fixture, Form form) throws Exception {
+        List<byte[]> lines = TestData.lines(TestData.resource(fixture));
+        List<Alert> plainRun = PLAIN.get(fixture);
+        if (plainRun == null) {
+            plainRun = run(lines, "plain");
+            PLAIN.put(fixture, plainRun);
+        }
+        TreeSet<String> plain = documents(plainRun, form);
+        List<Alert> alerts = run(ManagedEnvelopes.rewrite(form, lines), form.name());
+        assertThat(plain).as("the plain run alerts").isNotEmpty();
+        assertThat(documents(alerts, form)).as("alerts of %s through %s", fixture, form).isEqualTo(plain);
+        assertThat(alerts).as("every alert names its %s cluster", form)
+                .allSatisfy(a -> assertThat(a.source()).isNotNull().satisfies(s -> assertThat(s.clusterName()).isIn("parity", "PARITY")));
+    }
+
+    private List<Alert> run(List<byte[]> lines, String name) throws Exception {
+        Path file = dir.resolve(name + ".log");
+        Files.write(file, join(lines));
+        JobConfig config = Pipelines.jobConfig("input.file.paths", file.toString());
+        CollectingSink<Alert> alerts = new CollectingSink<>();
+        CollectingSink<DeadLetter> dead = new CollectingSink<>();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());
+        env.setParallelism(2);
+        Topology.build(env, CronSentinelJob.source(env, config), new Topology.Sinks(alerts, dead), config);
+        env.execute("envelope parity " + name);
+        return alerts.results();
+    }
+
+    private static boolean later(Alert a, Alert than) {
+        if (a.count() != than.count()) {
+            return a.count() > than.count();
+        }
+        if (a.lastSeen() != than.lastSeen()) {
+            return a.lastSeen() > than.lastSeen();
+        }
+        return a.eventTime() > than.eventTime();
+    }
+
+    private static byte[] join(List<byte[]> lines) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        for (byte[] l : lines) {
+            b.writeBytes(l);
+            b.write('\n');
+        }
+        return b.toByteArray();
+    }
+
+    /**
+     * The last version of each alert as a JSON document without the source fields (and, for GKE, the groups it
+     * cannot carry).
+     */
+    private static TreeSet<String> documents(List<Alert> alerts, Form form) throws IOException {
+        Map<String, Alert> last = new HashMap<>();
+        for (Alert a : alerts) {
+            last.merge(a.alertId(), a, (x, y) -> later(y, x) ? y : x);
+        }
+        TreeSet<String> out = new TreeSet<>();
+        for (Alert a : last.values()) {
+            ObjectNode doc = (ObjectNode) JSON.readTree(AlertJson.toJson(a));
+            doc.remove("source");
+            if (form == Form.GKE) {
+                doc.remove("groups");
+            }
+            out.add(JSON.writeValueAsString(doc));
+        }
+        return out;
+    }
+}

@@ -35,22 +35,12 @@ final class AksRecordsSplitter {
         this.factory = factory;
     }
 
-    /** Hands every record of a {@code records[]} batch to {@code items}. */
+    /** Hands every record of a {@code records[]} batch (and of batches glued after it) to {@code items}. */
     void split(byte[] b, int off, int len, EnvelopeItems items) {
-        boolean complete = splitter.split(b, off, len, (index, start, stop) -> {
-            if (b[start] != '{') {
-                items.deadLetter(b, start, stop - start, "not-an-object", "AKS records[" + index + "] is not an object");
-            } else {
-                record(b, start, stop - start, "records[" + index + "]", items);
-            }
-        });
-        if (!complete) {
-            int from = splitter.resumeAt();
-            int rest = off + len - from;
-            items.deadLetter(b, from, rest, splitter.wrongType() ? "wrong-type" : "malformed-json",
-                    "AKS records after " + splitter.items() + " records, at byte " + (from - off) + ": " + splitter.error());
-        } else if (splitter.items() == 0) {
-            items.filtered("empty-envelope");
+        int from = off;
+        while (from >= 0) {
+            from = EnvelopeBatches.split(splitter, b, from, off + len - from, "AKS records",
+                    (index, start, stop) -> record(b, start, stop - start, "records[" + index + "]", items), items);
         }
     }
 

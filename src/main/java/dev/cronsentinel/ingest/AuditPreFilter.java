@@ -80,6 +80,10 @@ public final class AuditPreFilter {
     private int strStart;
     private int strEnd;
 
+    // Bounds of the last key read by readKey().
+    private int keyStart;
+    private int keyEnd;
+
     public AuditPreFilter(int maxDepth) {
         this.maxDepth = maxDepth;
     }
@@ -137,14 +141,7 @@ public final class AuditPreFilter {
             return irrelevant("empty object");
         }
         while (true) {
-            skipWs();
-            expect('"');
-            int keyStart = pos;
-            boolean escaped = skipStringBody();
-            int keyEnd = pos - 1;
-            skipWs();
-            expect(':');
-            skipWs();
+            boolean escaped = readKey();
             if (escaped) {
                 // A key spelled with escapes might decode to "verb": let the real parser judge.
                 return uncertain("escaped top-level key");
@@ -268,14 +265,7 @@ public final class AuditPreFilter {
         }
         boolean methodSeen = false;
         while (true) {
-            skipWs();
-            expect('"');
-            int keyStart = pos;
-            boolean escaped = skipStringBody();
-            int keyEnd = pos - 1;
-            skipWs();
-            expect(':');
-            skipWs();
+            boolean escaped = readKey();
             if (!escaped && equalsKey(keyStart, keyEnd, K_METHOD_NAME) && pos < end && buf[pos] == '"') {
                 if (methodSeen) {
                     // Written twice: the strict parser rejects it, the scanner must not pick one.
@@ -330,14 +320,7 @@ public final class AuditPreFilter {
             return irrelevant("resource");
         }
         while (true) {
-            skipWs();
-            expect('"');
-            int keyStart = pos;
-            boolean escaped = skipStringBody();
-            int keyEnd = pos - 1;
-            skipWs();
-            expect(':');
-            skipWs();
+            boolean escaped = readKey();
             if (escaped) {
                 return uncertain("escaped objectRef key");
             }
@@ -556,6 +539,22 @@ public final class AuditPreFilter {
         GKE,
         /** An EKS CloudWatch Logs subscription delivery: {@code messageType}, {@code logEvents[]}. */
         EKS
+    }
+
+    /**
+     * Reads one member's key and the colon after it, leaving {@code pos} at its value and the key's bounds in
+     * {@link #keyStart} and {@link #keyEnd}; returns true when the key is spelled with escapes.
+     */
+    private boolean readKey() {
+        skipWs();
+        expect('"');
+        keyStart = pos;
+        boolean escaped = skipStringBody();
+        keyEnd = pos - 1;
+        skipWs();
+        expect(':');
+        skipWs();
+        return escaped;
     }
 
     /** Control flow for "broken within what was read"; no stack trace, it is an expected outcome. */

@@ -66,36 +66,16 @@ final class CloudWatchLogsSplitter {
         String[] messageType = new String[1];
         EventSource delivery = delivery(b, off, len, messageType);
         boolean control = CONTROL_MESSAGE.equals(messageType[0]);
-        boolean complete = splitter.split(b, off, len, (index, start, stop) -> {
-            if (control) {
-                return; // the keep-alive's one entry is CloudWatch's own text
-            }
-            if (b[start] != '{') {
-                items.deadLetter(b, start, stop - start, "not-an-object", "CloudWatch logEvents[" + index + "] is not an object");
-            } else {
-                logEvent(b, start, stop - start, index, delivery, items);
-            }
-        });
         if (control) {
             // Written with its fields in another order than CloudWatch's, or glued after a delivery: the byte
-            // scanner did not see it first.
+            // scanner did not see it first. Its one entry is CloudWatch's own text.
             items.filtered("eks-control-message");
         }
-        if (!complete && splitter.trailing() && b[splitter.resumeAt()] == '{') {
-            return splitter.resumeAt();
-        }
-        if (control) {
-            return -1;
-        }
-        if (!complete) {
-            int from = splitter.resumeAt();
-            int rest = off + len - from;
-            items.deadLetter(b, from, rest, splitter.wrongType() ? "wrong-type" : "malformed-json",
-                    "CloudWatch logEvents after " + splitter.items() + " entries, at byte " + (from - off) + ": " + splitter.error());
-        } else if (splitter.items() == 0) {
-            items.filtered("empty-envelope");
-        }
-        return -1;
+        return EnvelopeBatches.split(splitter, b, off, len, "CloudWatch logEvents", (index, start, stop) -> {
+            if (!control) {
+                logEvent(b, start, stop - start, index, delivery, items);
+            }
+        }, items);
     }
 
     /** The delivery's source (and its {@code messageType}): what its fields say, up to where they can be read. */

@@ -53,7 +53,7 @@ class AksRecordsTest {
         assertThat(d.events).extracting(WorkloadEvent::auditId).containsExactly("aks-cj-1", "aks-pod-1");
         assertThat(d.deadLetters).singleElement().satisfies(dl -> {
             assertThat(dl.reason()).isEqualTo("malformed-json");
-            assertThat(dl.detail()).contains("after 2 records");
+            assertThat(dl.detail()).contains("AKS records after 2 entries");
         });
     }
 

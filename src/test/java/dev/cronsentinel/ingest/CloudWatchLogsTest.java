@@ -86,6 +86,19 @@ class CloudWatchLogsTest {
     }
 
     @Test
+    void aRawGzipKafkaValueIsDecodedAsTheFileLineIs() {
+        // A Kinesis-to-Kafka bridge passes the delivery's bytes on: binary gzip, which no line file can hold.
+        byte[] gzip = Base64.getDecoder().decode(new String(LINES.get(3), java.nio.charset.StandardCharsets.US_ASCII).trim());
+        RawAuditRecord raw = new KafkaAuditRecordDeserializer(16 << 20)
+                .toRaw(new org.apache.kafka.clients.consumer.ConsumerRecord<>("eks-audit", 0, 42L, null, gzip));
+        TestData.Decoded d = new TestData.Decoded();
+        new AuditDecoder(DecoderConfig.defaults()).decode(raw, d);
+        assertThat(d.events).extracting(WorkloadEvent::auditId).containsExactly("eks-cj-1");
+        assertThat(d.events.get(0).origin()).isEqualTo("eks-audit-0:42");
+        assertThat(d.events.get(0).source().position()).isEqualTo(ID_0);
+    }
+
+    @Test
     void corruptCompressedRecordsAreDeadLetteredWithTheirRawBytes() {
         byte[] gz = Base64.getDecoder().decode(new String(LINES.get(3), java.nio.charset.StandardCharsets.US_ASCII).trim());
         byte[] truncated = Arrays.copyOf(gz, gz.length / 2);

@@ -93,6 +93,9 @@ final class CloudWatchLogsSplitter {
                     owner = EnvelopeText.bounded(p.getText());
                 } else if ("logGroup".equals(field) && t == JsonToken.VALUE_STRING) {
                     logGroup = EnvelopeText.bounded(p.getText());
+                } else if ("logEvents".equals(field) && messageType[0] != null && owner != null && logGroup != null) {
+                    // CloudWatch writes its own fields first: the entries need not be tokenised twice.
+                    break;
                 } else {
                     p.skipChildren();
                 }

@@ -10,6 +10,7 @@ import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.sink.AlertJson;
 import dev.cronsentinel.testing.CollectingSink;
+import dev.cronsentinel.testing.KafkaBrokerExtension;
 import dev.cronsentinel.testing.ManagedEnvelopes;
 import dev.cronsentinel.testing.ManagedEnvelopes.Form;
 import dev.cronsentinel.testing.Pipelines;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * Every detection fixture replayed through each managed cluster's envelope (GKE entries, AKS Event Hubs batches,
@@ -36,11 +40,15 @@ import org.junit.jupiter.params.provider.CsvSource;
  * idempotent sink ends with (the last version of each alert ID: escalations are rewritten as their chains grow,
  * and how many intermediate versions appear depends on when watermarks pass, which batching changes), without
  * the fields that name the source ({@code source}); for GKE also without {@code groups}, which a Cloud Audit
- * Logs entry does not carry.
+ * Logs entry does not carry. The same records produced to a real Kafka topic (EKS deliveries as the raw gzip
+ * bytes a Kinesis bridge passes on, which no line file can hold) give the same alerts as well.
  */
 class EnvelopeParityITCase {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = Pipelines.miniCluster();
+
+    @RegisterExtension
+    static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Map<String, List<Alert>> PLAIN = new HashMap<>();
@@ -68,10 +76,43 @@ class EnvelopeParityITCase {
                 .allSatisfy(a -> assertThat(a.source()).isNotNull().satisfies(s -> assertThat(s.clusterName()).isIn("parity", "PARITY")));
     }
 
+    @ParameterizedTest(name = "attack chains from Kafka through {0}")
+    @EnumSource(value = Form.class, names = {"GKE", "AKS", "EKS"})
+    void anEnvelopeFromKafkaGivesTheAlertsOfThePlainLines(Form form) throws Exception {
+        String fixture = "fixtures/chains/attack-chains.jsonl";
+        List<byte[]> lines = TestData.lines(TestData.resource(fixture));
+        List<Alert> plainRun = PLAIN.get(fixture);
+        if (plainRun == null) {
+            plainRun = run(lines, "plain");
+            PLAIN.put(fixture, plainRun);
+        }
+        List<byte[]> values = new ArrayList<>();
+        for (byte[] v : ManagedEnvelopes.rewrite(form, lines)) {
+            boolean base64Gzip = form == Form.EKS && v.length > 4 && v[0] == 'H' && v[1] == '4' && v[2] == 's' && v[3] == 'I';
+            values.add(base64Gzip ? Base64.getDecoder().decode(v) : v);
+        }
+        // One partition: the file run reads one file in order, and so does this.
+        String topic = KAFKA.createTopic("envelope-" + form.name().toLowerCase(java.util.Locale.ROOT), 1);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (byte[] v : values) {
+            records.add(new ProducerRecord<>(topic, 0, null, v));
+        }
+        KAFKA.produce(records);
+        List<Alert> alerts = execute(Pipelines.jobConfig("input.type", "kafka",
+                "input.kafka.bootstrap-servers", KAFKA.bootstrapServers(), "input.kafka.topics", topic,
+                "input.kafka.group-id", "parity-" + topic, "input.kafka.starting-offsets", "earliest",
+                "input.kafka.bounded", "true"), "kafka " + form);
+        assertThat(plainRun).as("the plain run alerts").isNotEmpty();
+        assertThat(documents(alerts, form)).as("alerts of %s from Kafka through %s", fixture, form).isEqualTo(documents(plainRun, form));
+    }
+
     private List<Alert> run(List<byte[]> lines, String name) throws Exception {
         Path file = dir.resolve(name + ".log");
         Files.write(file, join(lines));
-        JobConfig config = Pipelines.jobConfig("input.file.paths", file.toString());
+        return execute(Pipelines.jobConfig("input.file.paths", file.toString()), name);
+    }
+
+    private static List<Alert> execute(JobConfig config, String name) throws Exception {
         CollectingSink<Alert> alerts = new CollectingSink<>();
         CollectingSink<DeadLetter> dead = new CollectingSink<>();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());

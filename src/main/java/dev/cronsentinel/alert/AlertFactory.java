@@ -71,7 +71,8 @@ public final class AlertFactory {
                 e.eventTime(),
                 List.of(),
                 null,
-                null);
+                null,
+                e.source());
     }
 
     /** The distinct container images of every template, for ECS {@code container.image.name}. */

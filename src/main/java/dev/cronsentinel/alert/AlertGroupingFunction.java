@@ -159,7 +159,7 @@ public class AlertGroupingFunction extends KeyedProcessFunction<String, Alert, A
                 Instant.ofEpochMilli(doc.eventTime()).toString(), doc.auditId(), doc.username(), doc.groups(),
                 doc.userAgent(), doc.sourceIp(), doc.namespace(), doc.resource(), doc.name(), doc.verb(),
                 doc.responseCode(), doc.signals(), doc.score(), doc.severity(), doc.techniqueId(), doc.tactics(),
-                doc.images(), count, firstSeen, lastSeen, doc.chain(), doc.timeToFirstSpawnMillis(), doc.compat());
+                doc.images(), count, firstSeen, lastSeen, doc.chain(), doc.timeToFirstSpawnMillis(), doc.compat(), doc.source());
     }
 
     /** The grouping key as a key selector. */

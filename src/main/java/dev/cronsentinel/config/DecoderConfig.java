@@ -17,6 +17,9 @@ import java.util.List;
  *     other writes are housekeeping
  * @param outOfScopePodCreators RE2J pattern of identities whose Pod creates are not ours to judge (other
  *     workload controllers, kubelets' mirror pods)
+ * @param gkeControllers GKE's own control-plane and managed-agent identities ({@code ingest.gke-controllers}),
+ *     judged like {@code controllers} but only on events unwrapped from a GKE Cloud Audit Logs entry: on any
+ *     other cluster these names are whatever a certificate or token issuer chose to call someone
  */
 public record DecoderConfig(
         int maxRecordBytes,
@@ -25,7 +28,8 @@ public record DecoderConfig(
         int maxStringLength,
         int deadLetterPrefixBytes,
         List<String> controllers,
-        String outOfScopePodCreators) implements Serializable {
+        String outOfScopePodCreators,
+        List<String> gkeControllers) implements Serializable {
 
     public static final List<String> DEFAULT_CONTROLLERS = List.of(
             "system:serviceaccount:kube-system:cronjob-controller",
@@ -34,6 +38,27 @@ public record DecoderConfig(
 
     public static final String DEFAULT_OUT_OF_SCOPE_POD_CREATORS =
             "^system:serviceaccount:kube-system:(replicaset|daemonset|statefulset|replication|disruption)-controller$|^system:node:";
+
+    /**
+     * The identities GKE's managed control plane and add-ons write with (docs/DETECTION.md, "GKE Cloud Audit
+     * Logs"). The CronJob and Job controllers themselves keep their upstream service-account names on GKE, so
+     * {@link #DEFAULT_CONTROLLERS} already covers the spawns.
+     */
+    public static final List<String> DEFAULT_GKE_CONTROLLERS = List.of(
+            "system:addon-manager",
+            "system:gcp-controller-manager",
+            "system:cloud-controller-manager",
+            "system:gke-common-webhooks",
+            "system:clustermetrics",
+            "system:l7-lb-controller",
+            "system:managed-certificate-controller");
+
+    /** A configuration without GKE-specific identities beyond the defaults. */
+    public DecoderConfig(int maxRecordBytes, int maxEventBytes, int maxDepth, int maxStringLength, int deadLetterPrefixBytes,
+            List<String> controllers, String outOfScopePodCreators) {
+        this(maxRecordBytes, maxEventBytes, maxDepth, maxStringLength, deadLetterPrefixBytes, controllers, outOfScopePodCreators,
+                DEFAULT_GKE_CONTROLLERS);
+    }
 
     public static DecoderConfig defaults() {
         return new DecoderConfig(16 << 20, 1 << 20, 64, 1 << 20, 64 << 10, DEFAULT_CONTROLLERS, DEFAULT_OUT_OF_SCOPE_POD_CREATORS);
@@ -48,7 +73,8 @@ public record DecoderConfig(
                 c.intValue("ingest.max-string-length", 1 << 20, 1024, 256 << 20),
                 c.intValue("ingest.dead-letter-prefix-bytes", 64 << 10, 0, 64 << 20),
                 c.list("ingest.controllers", DEFAULT_CONTROLLERS),
-                c.string("ingest.out-of-scope-pod-creators", DEFAULT_OUT_OF_SCOPE_POD_CREATORS));
+                c.string("ingest.out-of-scope-pod-creators", DEFAULT_OUT_OF_SCOPE_POD_CREATORS),
+                c.list("ingest.gke-controllers", DEFAULT_GKE_CONTROLLERS));
         try {
             Pattern.compile(cfg.outOfScopePodCreators());
         } catch (PatternSyntaxException e) {

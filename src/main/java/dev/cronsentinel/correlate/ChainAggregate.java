@@ -188,7 +188,8 @@ public record ChainAggregate(
                 lastSpawn,
                 chainWithSteps(),
                 firstSpawn - r.time(),
-                null);
+                null,
+                r.source());
     }
 
     private Alert orphanAlert(String profile) {
@@ -222,6 +223,7 @@ public record ChainAggregate(
                 lastSpawn,
                 chain,
                 null,
-                null);
+                null,
+                e.source());
     }
 }

@@ -2,6 +2,7 @@ package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.alert.AlertFactory;
 import dev.cronsentinel.model.ChainLink;
+import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.Signal;
@@ -18,6 +19,7 @@ import java.util.List;
  * @param keepsNoHistory the root is set to leave no finished Jobs behind (a hit-and-run then weighs more)
  * @param resumed the last resume of a suspended CronJob root (who, when), null when it was never resumed; its
  *     spawns carry it into their escalation
+ * @param source the managed cluster the root was written in, for the escalation alert; null for plain lines
  */
 public record RootContext(
         String auditId,
@@ -41,7 +43,8 @@ public record RootContext(
         String schedule,
         String timeZone,
         boolean keepsNoHistory,
-        ChainLink resumed) {
+        ChainLink resumed,
+        EventSource source) {
 
     static final int MAX_GROUPS = 64;
 
@@ -61,13 +64,14 @@ public record RootContext(
                 e.eventTime(), e.username(), alerts ? bounded(e.groups(), MAX_GROUPS) : List.of(),
                 alerts ? e.userAgent() : null, alerts ? e.sourceIp() : null,
                 alerts && s.signals() != null ? s.signals() : List.of(), s.score(), s.severity(), s.ruleVersion(),
-                alerts ? AlertFactory.images(e) : List.of(), status, e.schedule(), e.timeZone(), e.keepsNoHistory(), null);
+                alerts ? AlertFactory.images(e) : List.of(), status, e.schedule(), e.timeZone(), e.keepsNoHistory(), null,
+                e.source());
     }
 
     /** The stand-in root of an orphan group: only where it lives and what it is called are known. */
     public static RootContext unknown(String namespace, String resource, String name, long windowStart) {
         return new RootContext(null, null, namespace, resource, name, null, 0, windowStart, null, List.of(), null, null,
-                List.of(), 0, Severity.INFO, null, List.of(), RootStatus.UNKNOWN, null, null, false, null);
+                List.of(), 0, Severity.INFO, null, List.of(), RootStatus.UNKNOWN, null, null, false, null, null);
     }
 
     static RootStatus statusOf(ScoredEvent s) {
@@ -92,21 +96,21 @@ public record RootContext(
     public RootContext withSchedule(String newSchedule, String newTimeZone) {
         return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
                 userAgent, sourceIp, signals, score, severity, ruleVersion, images, status, newSchedule, newTimeZone,
-                keepsNoHistory, resumed);
+                keepsNoHistory, resumed, source);
     }
 
     /** This root, resumed by the step {@code resume} (a patch or update that set {@code suspend: false}). */
     public RootContext withResumed(ChainLink resume) {
         return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
                 userAgent, sourceIp, signals, score, severity, ruleVersion, images, status, schedule, timeZone,
-                keepsNoHistory, resume);
+                keepsNoHistory, resume, source);
     }
 
     /** This change as the root it becomes (a template change re-roots the CronJob with this status). */
     RootContext withStatus(RootStatus newStatus) {
         return new RootContext(auditId, uid, namespace, resource, name, verb, responseCode, time, username, groups,
                 userAgent, sourceIp, signals, score, severity, ruleVersion, images, newStatus, schedule, timeZone,
-                keepsNoHistory, resumed);
+                keepsNoHistory, resumed, source);
     }
 
     /** True when its spawns can escalate: its own spec alerted, or its spec was hidden and theirs decides. */

@@ -2,6 +2,7 @@ package dev.cronsentinel.correlate;
 
 import dev.cronsentinel.alert.AlertFactory;
 import dev.cronsentinel.model.ChainLink;
+import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
 import dev.cronsentinel.model.Signal;
@@ -16,6 +17,7 @@ import java.util.List;
  *     {@code job-name} label or the generated name; null when none of them tells
  * @param ownerUid the owner reference's uid, when the audit level gives it
  * @param suspicious true when its own spec scores at or above the alert threshold (orphans are judged on this)
+ * @param source the managed cluster the spawn was written in, for the orphan alert; null for plain lines
  */
 public record Spawn(
         String auditId,
@@ -36,7 +38,8 @@ public record Spawn(
         Severity severity,
         String ruleVersion,
         List<String> images,
-        boolean suspicious) {
+        boolean suspicious,
+        EventSource source) {
 
     /** The spawn of a scored SPAWN event, judged on its own spec against {@code alertThreshold}. */
     public static Spawn of(ScoredEvent s, LinkKeys keys, int alertThreshold) {
@@ -49,7 +52,7 @@ public record Spawn(
         return new Spawn(e.auditId(), e.resource(), e.namespace(), e.name(), e.uid(), owner, ownerUid, e.eventTime(),
                 e.username(), RootContext.bounded(e.groups(), RootContext.MAX_GROUPS), e.userAgent(), e.sourceIp(),
                 e.responseCode(), s.signals() == null ? List.of() : s.signals(), s.score(), s.severity(), s.ruleVersion(),
-                AlertFactory.images(e), suspicious);
+                AlertFactory.images(e), suspicious, e.source());
     }
 
     public ChainLink link() {

@@ -12,10 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
+import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -27,7 +27,10 @@ import java.util.Arrays;
  *   <li>size limit on the record;</li>
  *   <li>{@link AuditPreFilter}, a byte-level verdict that drops irrelevant events without a JSON tree;</li>
  *   <li>{@code EventList} batches are split into their items and each item starts again at step 1;</li>
- *   <li>collector envelopes are unwrapped (AKS {@code properties.log}, as an object or a JSON string);</li>
+ *   <li>managed clusters' envelopes are unwrapped: gzip and base64 gzip bodies ({@link CompressedPayloads}),
+ *       GKE Cloud Audit Logs entries ({@link GkeAuditLogMapper}), AKS {@code records[]} batches and single
+ *       records ({@link AksRecordsSplitter}), EKS CloudWatch Logs deliveries ({@link CloudWatchLogsSplitter});
+ *       each event inside starts again at step 2, with every limit, and carries its {@link EventSource};</li>
  *   <li>only then a full, limit-bounded parse ({@link AuditEventParser}) and the role check
  *       ({@link EventClassifier}) that drops controller housekeeping.</li>
  * </ol>
@@ -54,6 +57,10 @@ public final class AuditDecoder {
     private final PrunedTreeReader treeReader;
     private final AuditEventParser parser;
     private final EventClassifier classifier;
+    private final AksRecordsSplitter aks;
+    private final CloudWatchLogsSplitter cloudWatch;
+    /** The envelope entry being decoded, null outside one: events and dead letters name it. */
+    private EventSource source;
 
     public AuditDecoder(DecoderConfig cfg) {
         this.cfg = cfg;
@@ -73,6 +80,8 @@ public final class AuditDecoder {
         this.parser = new AuditEventParser(mapper);
         this.treeReader = new PrunedTreeReader(factory);
         this.classifier = new EventClassifier(cfg);
+        this.aks = new AksRecordsSplitter(factory);
+        this.cloudWatch = new CloudWatchLogsSplitter(factory);
     }
 
     public void decode(RawAuditRecord record, Output out) {
@@ -90,7 +99,31 @@ public final class AuditDecoder {
             out.deadLetter(dead(record, bytes, 0, bytes.length, bytes.length, "empty-record", "the record is blank"));
             return;
         }
+        if (CompressedPayloads.isCompressed(bytes)) {
+            decodeCompressed(record, bytes, out);
+            return;
+        }
         decodeOne(record, bytes, 0, bytes.length, true, out);
+    }
+
+    /** A gzip or base64 gzip record (a CloudWatch Logs delivery through Kinesis): inflated within the record limit. */
+    private void decodeCompressed(RawAuditRecord record, byte[] bytes, Output out) {
+        byte[] inflated;
+        try {
+            inflated = CompressedPayloads.inflate(bytes, cfg.maxRecordBytes());
+        } catch (CompressedPayloads.TooLarge e) {
+            out.deadLetter(dead(record, bytes, 0, bytes.length, bytes.length, "oversized", "compressed record " + e.getMessage()));
+            return;
+        } catch (IOException | RuntimeException e) {
+            out.deadLetter(dead(record, bytes, 0, bytes.length, bytes.length, "malformed-compression",
+                    "the record starts like gzip or base64 gzip and cannot be inflated: " + e.getMessage()));
+            return;
+        }
+        if (isBlank(inflated, 0, inflated.length)) {
+            out.deadLetter(dead(record, inflated, 0, inflated.length, inflated.length, "empty-record", "the record inflates to nothing"));
+            return;
+        }
+        decodeOne(record, inflated, 0, inflated.length, true, out);
     }
 
     private void decodeOne(RawAuditRecord rec, byte[] b, int off, int len, boolean topLevel, Output out) {
@@ -113,7 +146,7 @@ public final class AuditDecoder {
                 splitEventList(rec, b, off, len, out);
                 return;
             case ENVELOPE:
-                unwrapEnvelope(rec, b, off, len, topLevel, out);
+                unwrapEnvelope(preFilter.envelope(), rec, b, off, len, topLevel, out);
                 return;
             case RELEVANT:
             case UNCERTAIN:
@@ -128,23 +161,8 @@ public final class AuditDecoder {
     }
 
     private void parseFully(RawAuditRecord rec, byte[] b, int off, int len, boolean recheck, boolean topLevel, Output out) {
-        JsonNode root;
-        try {
-            root = treeReader.read(b, off, len);
-        } catch (StreamConstraintsException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "limit-exceeded", e.getOriginalMessage()));
-            return;
-        } catch (JsonParseException e) {
-            String msg = e.getOriginalMessage();
-            String reason = msg != null && msg.startsWith("Duplicate field") ? "duplicate-key" : "malformed-json";
-            out.deadLetter(dead(rec, b, off, len, len, reason, msg));
-            return;
-        } catch (IOException | RuntimeException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "malformed-json", String.valueOf(e.getMessage())));
-            return;
-        }
-        if (root == null || !root.isObject()) {
-            out.deadLetter(dead(rec, b, off, len, len, "not-an-object", "expected an audit Event object"));
+        JsonNode root = readTree(rec, b, off, len, out);
+        if (root == null) {
             return;
         }
         if (recheck) {
@@ -157,15 +175,14 @@ public final class AuditDecoder {
                 }
                 return;
             }
-            if (!root.has("verb") && !root.has("properties") && !root.has("protoPayload")) {
+            AuditPreFilter.Envelope envelope = root.has("verb") ? AuditPreFilter.Envelope.NONE : envelopeOf(root);
+            if (!root.has("verb") && envelope == AuditPreFilter.Envelope.NONE) {
                 out.deadLetter(dead(rec, b, off, len, len, "not-an-audit-event", "a JSON object without a verb; expected an audit Event, an EventList or a known envelope"));
                 return;
             }
-            if (root.has("properties") || root.has("protoPayload")) {
-                if (!root.has("verb")) {
-                    unwrapEnvelope(rec, b, off, len, topLevel, out);
-                    return;
-                }
+            if (envelope != AuditPreFilter.Envelope.NONE) {
+                unwrapEnvelope(envelope, rec, b, off, len, topLevel, out);
+                return;
             }
             String why = irrelevance(root);
             if (why != null) {
@@ -173,6 +190,35 @@ public final class AuditDecoder {
                 return;
             }
         }
+        parseAndClassify(rec, b, off, len, root, out);
+    }
+
+    /** The bounded tree of one object, or null when it was dead-lettered (limits, malformed, not an object). */
+    private JsonNode readTree(RawAuditRecord rec, byte[] b, int off, int len, Output out) {
+        JsonNode root;
+        try {
+            root = treeReader.read(b, off, len);
+        } catch (StreamConstraintsException e) {
+            out.deadLetter(dead(rec, b, off, len, len, "limit-exceeded", e.getOriginalMessage()));
+            return null;
+        } catch (JsonParseException e) {
+            String msg = e.getOriginalMessage();
+            String reason = msg != null && msg.startsWith("Duplicate field") ? "duplicate-key" : "malformed-json";
+            out.deadLetter(dead(rec, b, off, len, len, reason, msg));
+            return null;
+        } catch (IOException | RuntimeException e) {
+            out.deadLetter(dead(rec, b, off, len, len, "malformed-json", String.valueOf(e.getMessage())));
+            return null;
+        }
+        if (root == null || !root.isObject()) {
+            out.deadLetter(dead(rec, b, off, len, len, "not-an-object", "expected an audit Event object"));
+            return null;
+        }
+        return root;
+    }
+
+    /** Parses an audit Event's tree and keeps it unless the classifier drops it. */
+    private void parseAndClassify(RawAuditRecord rec, byte[] b, int off, int len, JsonNode root, Output out) {
         WorkloadEvent event;
         try {
             event = parser.parse(root, rec.origin() + ":" + rec.position());
@@ -184,12 +230,29 @@ public final class AuditDecoder {
             out.deadLetter(dead(rec, b, off, len, len, "decoder-error", e.getClass().getSimpleName() + ": " + e.getMessage()));
             return;
         }
+        if (source != null) {
+            event = event.withSource(source);
+        }
         String drop = classifier.dropReason(event);
         if (drop != null) {
             out.filtered(drop);
             return;
         }
         out.event(event);
+    }
+
+    /** The envelope a parsed tree is, for records the byte scanner left to the parser. */
+    private static AuditPreFilter.Envelope envelopeOf(JsonNode root) {
+        if (root.has("protoPayload")) {
+            return AuditPreFilter.Envelope.GKE;
+        }
+        if (root.has("records")) {
+            return AuditPreFilter.Envelope.AKS_RECORDS;
+        }
+        if (root.has("logEvents") || root.has("messageType")) {
+            return AuditPreFilter.Envelope.EKS;
+        }
+        return root.has("properties") ? AuditPreFilter.Envelope.AKS_RECORD : AuditPreFilter.Envelope.NONE;
     }
 
     /** The relevance test on a parsed tree, for events the byte scanner could not judge. */
@@ -256,73 +319,99 @@ public final class AuditDecoder {
     }
 
     /**
-     * Unwraps a collector envelope. AKS diagnostics put the event in {@code properties.log}, as an object or
-     * as a JSON string; GKE Cloud Audit ({@code protoPayload}) uses its own schema, which this decoder does
-     * not map: a GKE record about batch or pod writes is dead-lettered as unsupported rather than dropped, so
-     * a GKE operator sees at once that the detector is blind there.
+     * Unwraps a managed cluster's envelope. Only at top level (or inside a compressed record): an envelope
+     * inside an EventList or inside another envelope is dead-lettered, as a nested EventList is.
      */
-    private void unwrapEnvelope(RawAuditRecord rec, byte[] b, int off, int len, boolean topLevel, Output out) {
+    private void unwrapEnvelope(AuditPreFilter.Envelope envelope, RawAuditRecord rec, byte[] b, int off, int len,
+            boolean topLevel, Output out) {
         if (!topLevel) {
-            out.deadLetter(dead(rec, b, off, len, len, "nested-envelope", "an envelope inside an EventList"));
+            out.deadLetter(dead(rec, b, off, len, len, "nested-envelope", "an envelope inside an EventList or an envelope"));
             return;
         }
-        try (JsonParser p = streaming.createParser(b, off, len)) {
-            p.nextToken();
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken t = p.nextToken();
-                if ("properties".equals(field) && t == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String inner = p.currentName();
-                        JsonToken it = p.nextToken();
-                        if ("log".equals(inner)) {
-                            if (it == JsonToken.VALUE_STRING) {
-                                byte[] event = p.getText().getBytes(StandardCharsets.UTF_8);
-                                decodeOne(rec, event, 0, event.length, false, out);
-                                return;
-                            }
-                            if (it == JsonToken.START_OBJECT) {
-                                int start = off + (int) p.currentTokenLocation().getByteOffset();
-                                p.skipChildren();
-                                int stop = off + (int) p.currentLocation().getByteOffset();
-                                decodeOne(rec, b, start, stop - start, false, out);
-                                return;
-                            }
-                        }
-                        p.skipChildren();
-                    }
-                } else if ("protoPayload".equals(field) && t == JsonToken.START_OBJECT) {
-                    String method = null;
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String inner = p.currentName();
-                        JsonToken it = p.nextToken();
-                        if ("methodName".equals(inner) && it == JsonToken.VALUE_STRING) {
-                            method = p.getText();
-                        }
-                        p.skipChildren();
-                    }
-                    if (method != null && isGkeWorkloadWrite(method)) {
-                        out.deadLetter(dead(rec, b, off, len, len, "unsupported-envelope",
-                                "GKE Cloud Audit record for " + AuditEventParser.bounded(method) + ": this format is not mapped yet"));
-                    } else {
-                        out.filtered("envelope-irrelevant");
-                    }
-                    return;
-                } else {
-                    p.skipChildren();
-                }
-            }
-            out.deadLetter(dead(rec, b, off, len, len, "unknown-format", "neither an audit Event nor a known envelope"));
-        } catch (IOException | RuntimeException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "malformed-json", String.valueOf(e.getMessage())));
+        EnvelopeItems items = envelopeItems(rec, out);
+        switch (envelope) {
+            case GKE:
+                decodeGke(rec, b, off, len, out);
+                return;
+            case AKS_RECORDS:
+                aks.split(b, off, len, items);
+                return;
+            case AKS_RECORD:
+                aks.record(b, off, len, null, items);
+                return;
+            case EKS:
+                cloudWatch.split(b, off, len, items);
+                return;
+            default:
+                out.deadLetter(dead(rec, b, off, len, len, "unknown-format", "neither an audit Event nor a known envelope"));
         }
     }
 
-    private static boolean isGkeWorkloadWrite(String method) {
-        // e.g. io.k8s.batch.v1.cronjobs.create, io.k8s.core.v1.pods.create
-        boolean ours = method.contains(".cronjobs.") || method.contains(".jobs.") || method.contains(".pods.");
-        boolean write = method.endsWith(".create") || method.endsWith(".update") || method.endsWith(".patch");
-        return ours && write && !method.contains(".status.");
+    /** Each event inside an envelope is decoded like a line of its own, naming where it came from. */
+    private EnvelopeItems envelopeItems(RawAuditRecord rec, Output out) {
+        return new EnvelopeItems() {
+            @Override
+            public void event(byte[] eb, int eoff, int elen, EventSource from) {
+                source = from;
+                try {
+                    if (isBlank(eb, eoff, elen)) {
+                        out.deadLetter(dead(rec, eb, eoff, elen, elen, "empty-record", "the envelope's event is blank"));
+                    } else {
+                        decodeOne(rec, eb, eoff, elen, false, out);
+                    }
+                } finally {
+                    source = null;
+                }
+            }
+
+            @Override
+            public void filtered(String reason) {
+                out.filtered(reason);
+            }
+
+            @Override
+            public void deadLetter(byte[] db, int doff, int dlen, String reason, String detail) {
+                out.deadLetter(dead(rec, db, doff, dlen, dlen, reason, detail));
+            }
+        };
+    }
+
+    /**
+     * A GKE Cloud Audit Logs entry the pre-filter found relevant (or could not judge): read whole, checked
+     * again on its method, mapped to the audit Event it records and parsed like one.
+     */
+    private void decodeGke(RawAuditRecord rec, byte[] b, int off, int len, Output out) {
+        if (len > cfg.maxEventBytes()) {
+            out.deadLetter(dead(rec, b, off, len, len, "oversized",
+                    "event of " + len + " bytes exceeds ingest.max-event-bytes=" + cfg.maxEventBytes()));
+            return;
+        }
+        JsonNode entry = readTree(rec, b, off, len, out);
+        if (entry == null) {
+            return;
+        }
+        JsonNode methodName = entry.path("protoPayload").path("methodName");
+        if (methodName.isTextual()) {
+            GkeMethod method = GkeMethod.parse(methodName.textValue());
+            String why = method == null ? "gke-method" : method.irrelevance();
+            if (why != null) {
+                out.filtered(why);
+                return;
+            }
+        }
+        source = GkeAuditLogMapper.source(entry);
+        try {
+            JsonNode event;
+            try {
+                event = GkeAuditLogMapper.toAuditEvent(entry);
+            } catch (BadEventException e) {
+                out.deadLetter(dead(rec, b, off, len, len, e.reason(), e.getMessage()));
+                return;
+            }
+            parseAndClassify(rec, b, off, len, event, out);
+        } finally {
+            source = null;
+        }
     }
 
     private DeadLetter dead(RawAuditRecord rec, byte[] b, int off, int len, long originalLength, String reason, String detail) {
@@ -333,7 +422,13 @@ public final class AuditDecoder {
             int keep = Math.min(len, cfg.deadLetterPrefixBytes());
             payload = Arrays.copyOfRange(b, off, off + keep);
         }
-        return new DeadLetter(rec.origin(), rec.position(), reason, detail == null ? reason : detail, payload,
+        String why = detail == null ? reason : detail;
+        if (source != null) {
+            // A CloudWatch id is 56 digits; a longer position is the input's doing and is cut.
+            String at = source.position() == null ? "" : " " + source.position().substring(0, Math.min(64, source.position().length()));
+            why = source.envelope() + at + ": " + why;
+        }
+        return new DeadLetter(rec.origin(), rec.position(), reason, why, payload,
                 (int) Math.min(Integer.MAX_VALUE, originalLength));
     }
 

@@ -34,7 +34,10 @@ public final class AuditPreFilter {
         RELEVANT,
         /** A webhook {@code EventList} batch: split it and judge each item. */
         EVENT_LIST,
-        /** No audit fields at top level but a collector envelope ({@code properties}, {@code protoPayload}). */
+        /**
+         * No audit fields at top level but a collector envelope ({@code properties}, {@code protoPayload},
+         * {@code records}, {@code logEvents}); {@link #envelope()} says which.
+         */
         ENVELOPE,
         /** The scanner could not decide from bytes; the full parser must. */
         UNCERTAIN,
@@ -53,6 +56,11 @@ public final class AuditPreFilter {
     private static final byte[] K_PROPERTIES = ascii("properties");
     private static final byte[] K_PROTO_PAYLOAD = ascii("protoPayload");
     private static final byte[] K_ITEMS = ascii("items");
+    private static final byte[] K_RECORDS = ascii("records");
+    private static final byte[] K_LOG_EVENTS = ascii("logEvents");
+    private static final byte[] K_MESSAGE_TYPE = ascii("messageType");
+    private static final byte[] K_METHOD_NAME = ascii("methodName");
+    private static final byte[] V_CONTROL_MESSAGE = ascii("CONTROL_MESSAGE");
 
     private static final byte[] V_CREATE = ascii("create");
     private static final byte[] V_UPDATE = ascii("update");
@@ -69,6 +77,7 @@ public final class AuditPreFilter {
     private int end;
     private int pos;
     private String reason;
+    private Envelope envelope = Envelope.NONE;
 
     // Whether the last objectRef read by scanObjectRef() named pods (their deletes are not ours).
     private boolean refIsPods;
@@ -76,6 +85,10 @@ public final class AuditPreFilter {
     // Bounds of the last string value read by readString().
     private int strStart;
     private int strEnd;
+
+    // Bounds of the last key read by readKey().
+    private int keyStart;
+    private int keyEnd;
 
     public AuditPreFilter(int maxDepth) {
         this.maxDepth = maxDepth;
@@ -90,7 +103,13 @@ public final class AuditPreFilter {
         return classify(bytes, 0, bytes.length);
     }
 
+    /** The envelope of the last {@link Verdict#ENVELOPE} verdict. */
+    public Envelope envelope() {
+        return envelope;
+    }
+
     public Verdict classify(byte[] bytes, int offset, int length) {
+        this.envelope = Envelope.NONE;
         this.buf = bytes;
         this.pos = offset;
         this.end = offset + length;
@@ -122,7 +141,6 @@ public final class AuditPreFilter {
         boolean verbSeen = false;
         boolean stageSeen = false;
         boolean objectRefSeen = false;
-        boolean envelope = false;
         boolean hasItems = false;
         boolean delete = false;
         boolean podsRef = false;
@@ -131,14 +149,7 @@ public final class AuditPreFilter {
             return irrelevant("empty object");
         }
         while (true) {
-            skipWs();
-            expect('"');
-            int keyStart = pos;
-            boolean escaped = skipStringBody();
-            int keyEnd = pos - 1;
-            skipWs();
-            expect(':');
-            skipWs();
+            boolean escaped = readKey();
             if (escaped) {
                 // A key spelled with escapes might decode to "verb": let the real parser judge.
                 return uncertain("escaped top-level key");
@@ -181,9 +192,30 @@ public final class AuditPreFilter {
                 // the limit must cost only itself, so their nesting is not limited here.
                 hasItems = true;
                 skipValue(Integer.MIN_VALUE / 2);
+            } else if (!verbSeen && equalsKey(keyStart, keyEnd, K_PROTO_PAYLOAD)) {
+                if (this.envelope == Envelope.GKE) {
+                    return uncertain("duplicate top-level key");
+                }
+                this.envelope = Envelope.GKE;
+                if (readProtoPayloadMethod()) {
+                    return irrelevant(gkeIrrelevance);
+                }
+            } else if (!verbSeen && (equalsKey(keyStart, keyEnd, K_RECORDS) || equalsKey(keyStart, keyEnd, K_LOG_EVENTS))) {
+                // A batch of envelope entries, decided here as an EventList is by its kind: the splitter reads
+                // the structure, so the entries before a break are still decoded, and each is limited alone.
+                this.envelope = equalsKey(keyStart, keyEnd, K_RECORDS) ? Envelope.AKS_RECORDS : Envelope.EKS;
+                reason = "envelope";
+                return Verdict.ENVELOPE;
+            } else if (equalsKey(keyStart, keyEnd, K_MESSAGE_TYPE)) {
+                this.envelope = Envelope.EKS;
+                if (readString() && valueIs(V_CONTROL_MESSAGE)) {
+                    return irrelevant("eks-control-message");
+                }
             } else {
-                if (equalsKey(keyStart, keyEnd, K_PROPERTIES) || equalsKey(keyStart, keyEnd, K_PROTO_PAYLOAD)) {
-                    envelope = true;
+                if (equalsKey(keyStart, keyEnd, K_PROPERTIES)) {
+                    if (this.envelope == Envelope.NONE) {
+                        this.envelope = Envelope.AKS_RECORD;
+                    }
                 }
                 skipValue(1);
             }
@@ -211,7 +243,7 @@ public final class AuditPreFilter {
             reason = "relevant (no stage field)";
             return Verdict.RELEVANT;
         }
-        if (!verbSeen && envelope) {
+        if (!verbSeen && this.envelope != Envelope.NONE) {
             reason = "envelope";
             return Verdict.ENVELOPE;
         }
@@ -224,6 +256,60 @@ public final class AuditPreFilter {
             return Verdict.NOT_AN_EVENT;
         }
         return irrelevant("no objectRef");
+    }
+
+    private String gkeIrrelevance;
+
+    /**
+     * Reads the top level of a GKE {@code protoPayload}, leaving {@code pos} after it; returns true when its
+     * {@code methodName} rules the entry out ({@link #gkeIrrelevance} then says why). A method name with escapes
+     * or of another type leaves the verdict to the full parse.
+     */
+    private boolean readProtoPayloadMethod() {
+        if (pos >= end || buf[pos] != '{') {
+            skipValue(1);
+            return false;
+        }
+        pos++;
+        skipWs();
+        if (pos < end && buf[pos] == '}') {
+            pos++;
+            return false;
+        }
+        boolean methodSeen = false;
+        while (true) {
+            boolean escaped = readKey();
+            if (!escaped && equalsKey(keyStart, keyEnd, K_METHOD_NAME) && pos < end && buf[pos] == '"') {
+                if (methodSeen) {
+                    // Written twice: the strict parser rejects it, the scanner must not pick one.
+                    throw new Uncertain();
+                }
+                methodSeen = true;
+                pos++;
+                int start = pos;
+                if (!skipStringBody()) {
+                    GkeMethod method = GkeMethod.parse(new String(buf, start, pos - 1 - start, StandardCharsets.UTF_8));
+                    gkeIrrelevance = method == null ? "gke-method" : method.irrelevance();
+                    if (gkeIrrelevance != null) {
+                        // The rest of the entry is not read: an irrelevant entry costs no more than this.
+                        return true;
+                    }
+                }
+            } else {
+                skipValue(2);
+            }
+            skipWs();
+            if (pos >= end) {
+                throw new Malformed("truncated JSON in protoPayload");
+            }
+            byte b = buf[pos++];
+            if (b == '}') {
+                return false;
+            }
+            if (b != ',') {
+                throw new Malformed("expected ',' or '}' in protoPayload at byte " + (pos - 1));
+            }
+        }
     }
 
     private Verdict eventList() {
@@ -248,14 +334,7 @@ public final class AuditPreFilter {
             return irrelevant("resource");
         }
         while (true) {
-            skipWs();
-            expect('"');
-            int keyStart = pos;
-            boolean escaped = skipStringBody();
-            int keyEnd = pos - 1;
-            skipWs();
-            expect(':');
-            skipWs();
+            boolean escaped = readKey();
             if (escaped) {
                 return uncertain("escaped objectRef key");
             }
@@ -462,6 +541,35 @@ public final class AuditPreFilter {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Which envelope an {@link Verdict#ENVELOPE} verdict found. */
+    public enum Envelope {
+        NONE,
+        /** One AKS diagnostics record: {@code properties.log} holds the event. */
+        AKS_RECORD,
+        /** An AKS Event Hubs batch: {@code records[]} of diagnostics records. */
+        AKS_RECORDS,
+        /** A GKE Cloud Audit Logs entry: {@code protoPayload} is a {@code google.cloud.audit.AuditLog}. */
+        GKE,
+        /** An EKS CloudWatch Logs subscription delivery: {@code messageType}, {@code logEvents[]}. */
+        EKS
+    }
+
+    /**
+     * Reads one member's key and the colon after it, leaving {@code pos} at its value and the key's bounds in
+     * {@link #keyStart} and {@link #keyEnd}; returns true when the key is spelled with escapes.
+     */
+    private boolean readKey() {
+        skipWs();
+        expect('"');
+        keyStart = pos;
+        boolean escaped = skipStringBody();
+        keyEnd = pos - 1;
+        skipWs();
+        expect(':');
+        skipWs();
+        return escaped;
     }
 
     /** Control flow for "broken within what was read"; no stack trace, it is an expected outcome. */

@@ -5,6 +5,8 @@ import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.runtime.JobMetrics;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
@@ -17,7 +19,8 @@ import org.apache.flink.util.OutputTag;
  * A thin Flink shell around the pure {@link AuditDecoder}; it only adds metrics.
  *
  * <p>Metrics (group {@code cronsentinel}): {@code recordsIn}, {@code eventsDecoded}, {@code eventsFiltered},
- * {@code deadLettered}.
+ * {@code deadLettered}; {@code eventsFiltered} again per reason in the group {@code reason=<token>} (the stable
+ * tokens of docs/DETECTION.md: {@code verb}, {@code aks-category}, {@code eks-control-message}, ...).
  */
 public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEvent> {
     private static final long serialVersionUID = 1L;
@@ -30,6 +33,9 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
     private transient Counter recordsIn;
     private transient Counter decoded;
     private transient Counter filtered;
+    /** {@code eventsFiltered} per reason ({@code reason} variable): the reasons are the decoder's constants. */
+    private transient Map<String, Counter> filteredByReason;
+    private transient MetricGroup metrics;
     private transient Counter deadLettered;
     private transient Context ctx;
     private transient Collector<WorkloadEvent> out;
@@ -46,6 +52,8 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
         recordsIn = group.counter("recordsIn");
         decoded = group.counter("eventsDecoded");
         filtered = group.counter("eventsFiltered");
+        filteredByReason = new HashMap<>();
+        metrics = group;
         deadLettered = group.counter("deadLettered");
         // One reusable callback: the decode path allocates nothing per irrelevant event.
         output = new AuditDecoder.Output() {
@@ -64,6 +72,7 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
             @Override
             public void filtered(String reason) {
                 filtered.inc();
+                filteredByReason.computeIfAbsent(reason, r -> metrics.addGroup("reason", r).counter("eventsFiltered")).inc();
             }
         };
     }

@@ -23,11 +23,13 @@ public final class EventClassifier implements Serializable {
     static final Set<String> WORKLOAD_CONTROLLER_OWNERS = Set.of("DaemonSet", "ReplicaSet", "StatefulSet", "ReplicationController");
 
     private final Set<String> controllers;
+    private final Set<String> gkeControllers;
     /** Checked for every pod create: the prefilter skips the regex for the usual human and controller names. */
     private final PrefilteredPattern outOfScope;
 
     public EventClassifier(DecoderConfig cfg) {
         this.controllers = new HashSet<>(cfg.controllers());
+        this.gkeControllers = new HashSet<>(cfg.gkeControllers());
         this.outOfScope = PrefilteredPattern.compile(cfg.outOfScopePodCreators());
     }
 
@@ -38,8 +40,7 @@ public final class EventClassifier implements Serializable {
 
     /** Why the event is dropped, or null when it is kept. A stable token, used as a metric dimension. */
     public String dropReason(WorkloadEvent e) {
-        boolean controller = e.username() != null && controllers.contains(e.username());
-        if (controller) {
+        if (isController(e)) {
             if (e.refused()) {
                 return "controller-refused";
             }
@@ -69,6 +70,17 @@ public final class EventClassifier implements Serializable {
         if (e.refused()) {
             return EventRole.ATTEMPT;
         }
-        return e.username() != null && controllers.contains(e.username()) ? EventRole.SPAWN : EventRole.WORKLOAD;
+        return isController(e) ? EventRole.SPAWN : EventRole.WORKLOAD;
+    }
+
+    /** A controller's identity: upstream's anywhere, GKE's only on an event GKE's own log entry carried. */
+    private boolean isController(WorkloadEvent e) {
+        if (e.username() == null) {
+            return false;
+        }
+        if (controllers.contains(e.username())) {
+            return true;
+        }
+        return e.source() != null && GkeAuditLogMapper.ENVELOPE.equals(e.source().envelope()) && gkeControllers.contains(e.username());
     }
 }

@@ -11,9 +11,23 @@ package dev.cronsentinel.ingest;
  * Only a batch whose structure is broken (truncated, a missing comma) stops the split, because its item
  * boundaries are then unknown.
  *
+ * <p>The same split serves the managed clusters' batches, whose array has another name: AKS Event Hubs
+ * {@code records[]} and CloudWatch Logs {@code logEvents[]}.
+ *
  * <p>Not thread-safe: one instance per decoding thread.
  */
 final class EventListSplitter {
+    private final String arrayKey;
+
+    /** Splits an {@code EventList}'s {@code items}. */
+    EventListSplitter() {
+        this("items");
+    }
+
+    /** Splits the array under {@code arrayKey} (ASCII, no escapes) of a batch object. */
+    EventListSplitter(String arrayKey) {
+        this.arrayKey = arrayKey;
+    }
 
     /** Receives each item's byte range, in order. */
     interface Items {
@@ -27,6 +41,7 @@ final class EventListSplitter {
     private int resumeAt;
     private String error;
     private boolean wrongType;
+    private boolean trailing;
 
     /**
      * Splits the batch in {@code bytes[offset, offset + length)} and hands each item to {@code sink}.
@@ -42,6 +57,7 @@ final class EventListSplitter {
         resumeAt = offset;
         error = null;
         wrongType = false;
+        trailing = false;
         try {
             scan(sink);
             return true;
@@ -64,6 +80,11 @@ final class EventListSplitter {
     /** True when the last split stopped because {@code items} was not an array (rather than broken JSON). */
     boolean wrongType() {
         return wrongType;
+    }
+
+    /** True when the last split read the whole batch and stopped at content glued after it ({@link #resumeAt()}). */
+    boolean trailing() {
+        return trailing;
     }
 
     /** Where the undelivered rest of the batch starts: the item being read, or the break. */
@@ -91,13 +112,13 @@ final class EventListSplitter {
                     // It might decode to "items": never guess, hand the rest over whole.
                     throw new Broken("an escaped key in the batch");
                 }
-                boolean isItems = pos - 1 - keyStart == 5 && matches(keyStart, "items");
+                boolean isItems = pos - 1 - keyStart == arrayKey.length() && matches(keyStart, arrayKey);
                 skipWs();
                 expect(':');
                 skipWs();
                 if (isItems) {
                     if (itemsSeen) {
-                        throw new Broken("a second items field");
+                        throw new Broken("a second " + arrayKey + " field");
                     }
                     itemsSeen = true;
                     readItems(sink);
@@ -117,6 +138,7 @@ final class EventListSplitter {
         skipWs();
         if (pos < end) {
             resumeAt = pos;
+            trailing = true;
             throw new Broken("trailing content after the batch");
         }
     }
@@ -128,7 +150,7 @@ final class EventListSplitter {
         }
         if (peek() != '[') {
             wrongType = true;
-            throw new Broken("items must be an array");
+            throw new Broken(arrayKey + " must be an array");
         }
         pos++;
         skipWs();

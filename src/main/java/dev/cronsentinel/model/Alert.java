@@ -17,6 +17,7 @@ import java.util.List;
  * @param chain the spawned Jobs and Pods of an escalation, empty otherwise
  * @param timeToFirstSpawnMillis for an escalation, root creation to first spawn; null otherwise
  * @param compat the seed query's row, set only by the {@code splunk} and {@code sumo} profiles
+ * @param source the managed cluster the event came from (GKE, AKS, EKS envelope); null for plain audit lines
  */
 public record Alert(
         String alertId,
@@ -46,7 +47,19 @@ public record Alert(
         long lastSeen,
         List<ChainLink> chain,
         Long timeToFirstSpawnMillis,
-        SeedRow compat) {
+        SeedRow compat,
+        EventSource source) {
+
+    /** An alert about an event read from a plain audit line, which names no managed cluster. */
+    public Alert(String alertId, AlertKind kind, String profile, String ruleVersion, long eventTime, String timestamp,
+            String auditId, String username, List<String> groups, String userAgent, String sourceIp, String namespace,
+            String resource, String name, String verb, int responseCode, List<Signal> signals, int score, Severity severity,
+            String techniqueId, List<String> tactics, List<String> images, long count, long firstSeen, long lastSeen,
+            List<ChainLink> chain, Long timeToFirstSpawnMillis, SeedRow compat) {
+        this(alertId, kind, profile, ruleVersion, eventTime, timestamp, auditId, username, groups, userAgent, sourceIp,
+                namespace, resource, name, verb, responseCode, signals, score, severity, techniqueId, tactics, images, count,
+                firstSeen, lastSeen, chain, timeToFirstSpawnMillis, compat, null);
+    }
 
     public static final String TECHNIQUE_ID = "T1053.007";
     public static final String TECHNIQUE_NAME = "Container Orchestration Job";

@@ -27,6 +27,8 @@ import java.util.List;
  * @param manualFromCronJob true for {@code kubectl create job --from=cronjob/X}
  * @param templates every pod template found in the bodies; empty when the audit level hid them
  * @param origin source and position, for tracing an alert back to the raw log line
+ * @param source the managed cluster's envelope the event was unwrapped from (GKE, AKS, EKS); null for a plain
+ *     audit line
  */
 public record WorkloadEvent(
         String auditId,
@@ -55,7 +57,37 @@ public record WorkloadEvent(
         boolean keepsNoHistory,
         boolean manualFromCronJob,
         List<PodTemplate> templates,
-        String origin) {
+        String origin,
+        EventSource source) {
+
+    /** An event read from a plain audit line, which names no managed cluster. */
+    public WorkloadEvent(String auditId, long eventTime, String timestamp, String verb, String resource, String namespace,
+            String name, String uid, String username, List<String> groups, String userAgent, String sourceIp,
+            int responseCode, String decision, String level, boolean truncated, String ownerKind, String ownerName,
+            String ownerUid, String jobNameLabel, String schedule, String timeZone, boolean manualFromCronJob,
+            List<PodTemplate> templates, String origin) {
+        this(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups, userAgent, sourceIp,
+                responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel, schedule, timeZone,
+                null, false, manualFromCronJob, templates, origin, null);
+    }
+
+    /** An event read from a plain audit line, with its CronJob lifecycle fields. */
+    public WorkloadEvent(String auditId, long eventTime, String timestamp, String verb, String resource, String namespace,
+            String name, String uid, String username, List<String> groups, String userAgent, String sourceIp,
+            int responseCode, String decision, String level, boolean truncated, String ownerKind, String ownerName,
+            String ownerUid, String jobNameLabel, String schedule, String timeZone, Boolean suspend,
+            boolean keepsNoHistory, boolean manualFromCronJob, List<PodTemplate> templates, String origin) {
+        this(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups, userAgent, sourceIp,
+                responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel, schedule, timeZone,
+                suspend, keepsNoHistory, manualFromCronJob, templates, origin, null);
+    }
+
+    /** This event as unwrapped from a managed cluster's envelope. */
+    public WorkloadEvent withSource(EventSource from) {
+        return new WorkloadEvent(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups,
+                userAgent, sourceIp, responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel,
+                schedule, timeZone, suspend, keepsNoHistory, manualFromCronJob, templates, origin, from);
+    }
 
     /**
      * This event as the stages after scoring need it: each pod template keeps its path, its pod-level flags and
@@ -80,7 +112,7 @@ public record WorkloadEvent(
         }
         return new WorkloadEvent(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups,
                 userAgent, sourceIp, responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel,
-                schedule, timeZone, suspend, keepsNoHistory, manualFromCronJob, slim, origin);
+                schedule, timeZone, suspend, keepsNoHistory, manualFromCronJob, slim, origin, source);
     }
 
     /** True when the request was refused: such an event is an attempt, not a workload. */

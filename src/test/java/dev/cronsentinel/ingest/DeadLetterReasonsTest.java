@@ -23,10 +23,13 @@ class DeadLetterReasonsTest {
     @Test
     void documentedReasonsAreExactlyTheOnesTheDecoderEmits() throws IOException {
         Set<String> emitted = new TreeSet<>();
-        for (String file : new String[] {"AuditDecoder.java", "AuditEventParser.java", "BadEventException.java", "PodTemplateExtractor.java"}) {
+        for (String file : new String[] {"AuditDecoder.java", "AuditEventParser.java", "BadEventException.java", "PodTemplateExtractor.java",
+                "GkeAuditLogMapper.java", "AksRecordsSplitter.java", "CloudWatchLogsSplitter.java"}) {
             String src = Files.readString(TestData.projectRoot().resolve(INGEST).resolve(file));
             // dead(rec, bytes, off, len, length, "reason", ...): the first literal of a dead(...) call
             collect(Pattern.compile("dead\\([^;\"]*\"([a-z]+(?:-[a-z]+)*)\""), src, emitted);
+            // items.deadLetter(bytes, off, len, "reason", ...): an envelope's entry
+            collect(Pattern.compile("items\\.deadLetter\\([^;\"]*\"([a-z]+(?:-[a-z]+)*)\""), src, emitted);
             // new BadEventException("reason", ...)
             collect(Pattern.compile("new BadEventException\\(\"([a-z]+(?:-[a-z]+)*)\""), src, emitted);
             // reason chosen by a condition: cond ? "a" : "b"

@@ -30,6 +30,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -42,7 +43,9 @@ import net.jqwik.api.statistics.Statistics;
  * {@code objectRef} that is a string, a {@code command} that is a number, ...), removed fields, duplicate
  * keys, deep nesting, huge strings and numbers, wide arrays and objects, amplification bombs, random byte
  * flips, truncations, dropped ranges, inserted invalid UTF-8 and JSON punctuation, top-level arrays, glued
- * documents, BOMs, blank records, and all of these inside {@code EventList} batches and AKS envelopes.
+ * documents, BOMs, blank records, and all of these inside {@code EventList} batches and AKS envelopes. The managed
+ * clusters' envelopes of {@code fixtures/envelopes} (GKE entries, AKS batches, EKS deliveries plain and base64
+ * gzip) are seeds like any other line.
  *
  * <p>The property, for every input: nothing is thrown by {@link AuditDecoder#decode} nor by
  * {@link Scorer#score}, {@link AlertFactory} or the JSON writers on what it decoded; the record ends as at
@@ -60,7 +63,7 @@ class HostileInputFuzzTest {
     /** Every reason the decoder may give, as documented in docs/DETECTION.md ("Hostile input"). */
     static final Set<String> REASONS = Set.of(
             "empty-record", "oversized", "malformed-json", "duplicate-key", "limit-exceeded", "not-an-object",
-            "not-an-audit-event", "nested-event-list", "nested-envelope", "unknown-format", "unsupported-envelope",
+            "not-an-audit-event", "nested-event-list", "nested-envelope", "unknown-format", "malformed-compression",
             "wrong-type", "missing-field", "missing-timestamp", "bad-timestamp", "decoder-error");
 
     private static final List<Seed> SEEDS = HostileInputs.loadSeeds();
@@ -77,6 +80,14 @@ class HostileInputFuzzTest {
     private final AuditDecoder decoder = new AuditDecoder(config);
     private final EventClassifier classifier = new EventClassifier(config);
     private final Scorer scorer = TestData.defaultScorer();
+
+    /** The managed clusters' envelopes (fixtures/envelopes) are seeds, relevant ones among them. */
+    @Example
+    void theSeedsIncludeEveryManagedClustersEnvelope() {
+        for (String file : List.of("gke.jsonl", "aks.jsonl", "eks.jsonl")) {
+            assertThat(RELEVANT).as(file).anyMatch(s -> s.name().startsWith(file + ":"));
+        }
+    }
 
     @Property(edgeCases = EdgeCasesMode.NONE)
     void aMutatedRecordIsDecodedOrDeadLetteredNeverThrown(@ForAll("records") Hostile input) {

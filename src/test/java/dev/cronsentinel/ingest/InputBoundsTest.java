@@ -102,10 +102,10 @@ class InputBoundsTest {
 
     @Test
     void deadLetterDetailsQuoteInputOnlyBriefly() {
-        String method = "io.k8s.batch.v1.cronjobs." + "x".repeat(500_000) + ".create";
-        TestData.Decoded d = TestData.decode("{\"protoPayload\":{\"methodName\":\"" + method + "\"}}");
+        TestData.Decoded d = TestData.decode("{\"protoPayload\":{\"methodName\":\"io.k8s.batch.v1.cronjobs.create\"},\"timestamp\":\""
+                + "y".repeat(500_000) + "\",\"insertId\":\"" + "i".repeat(500_000) + "\"}");
         assertThat(d.deadLetters).singleElement().satisfies(dl -> {
-            assertThat(dl.reason()).isEqualTo("unsupported-envelope");
+            assertThat(dl.reason()).isEqualTo("bad-timestamp");
             assertThat(dl.detail()).hasSizeLessThan(200);
         });
         String timestamp = event("create", CJ_REF, "").replace("2026-11-20T10:00:00.010000Z", "y".repeat(500_000));

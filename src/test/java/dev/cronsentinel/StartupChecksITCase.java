@@ -93,6 +93,15 @@ class StartupChecksITCase {
     }
 
     @Test
+    void disabledHostVerificationIsNamed() {
+        JobConfig config = Pipelines.jobConfig("input.file.paths", Pipelines.sample().toString(),
+                "output.type", "kafka", "output.kafka.bootstrap-servers", "kafka-0.example:9093",
+                "output.kafka.security.protocol", "SSL", "output.kafka.security.ssl.endpoint-identification", "false");
+        assertThat(StartupChecks.warnings(config)).singleElement().asString()
+                .contains("output.kafka.security.ssl.endpoint-identification");
+    }
+
+    @Test
     void zeroSkipsTheCheck() throws Exception {
         JobConfig config = Pipelines.jobConfig("input.type", "kafka", "input.kafka.topics", "audit",
                 "input.kafka.bootstrap-servers", "127.0.0.1:" + closedPort(), "startup.check-timeout", "0s");

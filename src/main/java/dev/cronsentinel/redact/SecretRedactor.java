@@ -531,7 +531,7 @@ public final class SecretRedactor {
 
         private int userPassword(int t, int otherwise) {
             int v = tokenRun(t);
-            int colon = s.indexOf(':', t);
+            int colon = indexWithin(':', t, t + v);
             if (v == 0 || colon < 0 || colon >= t + v - 1 || s.startsWith(MARK, colon + 1) || charAt(colon + 1) == '$') {
                 return Math.max(otherwise, t + v);
             }
@@ -564,6 +564,16 @@ public final class SecretRedactor {
         private int tokenRun(int t) {
             return run(t, ch -> !(blank(ch) || ch == '"' || ch == '\'' || ch == '\\' || ch == ';' || ch == '&'
                     || ch == '|' || ch == ',' || ch == ')' || ch == '`' || ch == '<' || ch == '>'));
+        }
+
+        /** The first {@code c} in {@code [from, to)}, or -1: never a search past the token (linear time). */
+        private int indexWithin(char c, int from, int to) {
+            for (int j = from; j < to; j++) {
+                if (s.charAt(j) == c) {
+                    return j;
+                }
+            }
+            return -1;
         }
 
         private int run(int from, CharPredicate p) {

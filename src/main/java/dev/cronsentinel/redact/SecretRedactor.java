@@ -32,6 +32,9 @@ public final class SecretRedactor {
     private static final int MAX_USERINFO = 256;
     private static final int MAX_NAME = 128;
     private static final int MAX_ESCAPE_RUN = 15;
+    /** How the scorer marks a value it cut to its bound: {@code <first chars>...(N chars)}. */
+    private static final String CUT_MARK = "...(";
+    private static final int MAX_CUT_PREFIX = 1024;
 
     private SecretRedactor() {}
 
@@ -87,7 +90,30 @@ public final class SecretRedactor {
                 out = out.replace(secret, MARK + "env>");
             }
         }
-        return redact(out);
+        return redact(redactCutSecret(out, knownSecrets));
+    }
+
+    /**
+     * Evidence values are cut to a bound and end in {@code ...(N chars)}; a secret the cut went through shows
+     * only its start. Replaces that start too (four characters or more), so no prefix of a known secret survives
+     * at the cut. The cut is within the bound, so the comparisons are bounded too.
+     */
+    private static String redactCutSecret(String text, Collection<String> knownSecrets) {
+        int cut = text.lastIndexOf(CUT_MARK);
+        if (cut < 4) {
+            return text;
+        }
+        for (String secret : knownSecrets) {
+            if (secret == null) {
+                continue;
+            }
+            for (int k = Math.min(secret.length() - 1, Math.min(cut, MAX_CUT_PREFIX)); k >= 4; k--) {
+                if (text.regionMatches(cut - k, secret, 0, k)) {
+                    return text.substring(0, cut - k) + MARK + "env>" + text.substring(cut);
+                }
+            }
+        }
+        return text;
     }
 
     /** One pass over one text; collects output only once something is redacted. */

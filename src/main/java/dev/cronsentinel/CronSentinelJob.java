@@ -40,6 +40,7 @@ public final class CronSentinelJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         try {
             config = loadConfig(args);
+            StartupChecks.run(config);
             ensureCheckpointing(env, config);
             Topology.build(env, source(env, config), sinks(config), config);
         } catch (ConfigException e) {

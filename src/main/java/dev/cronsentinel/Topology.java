@@ -13,6 +13,7 @@ import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.WorkloadEvent;
+import dev.cronsentinel.redact.Redaction;
 import dev.cronsentinel.score.ActorNamespaceKey;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
@@ -49,6 +50,8 @@ public final class Topology {
     public static final String UID_SEED_QUERY = "seed-query";
     public static final String UID_ALERT_SINK = "alert-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
+    public static final String UID_REDACT_ALERTS = "redact-alerts";
+    public static final String UID_REDACT_DEAD_LETTERS = "redact-dead-letters";
 
     private Topology() {}
 
@@ -84,7 +87,7 @@ public final class Topology {
                 .process(new DecodeFunction(config.decoder()))
                 .uid(UID_DECODE)
                 .name("decode audit events");
-        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        DataStream<DeadLetter> deadLetters = redactDeadLetters(decoded.getSideOutput(DecodeFunction.DEAD_LETTERS));
 
         WatermarkStrategy<WorkloadEvent> watermarks = WatermarkStrategy
                 .<WorkloadEvent>forBoundedOutOfOrderness(config.eventTime().maxOutOfOrderness())
@@ -120,7 +123,12 @@ public final class Topology {
         // Repeats of one single-event finding fold into one alert (issue 10, score/AlertGroupingFunction);
         // correlation's alerts already carry their own count.
         DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
-        DataStream<Alert> allAlerts = grouped.union(correlated.alerts());
+        // Every alert passes here once, whatever made it: the single place alert documents are redacted of secrets.
+        DataStream<Alert> allAlerts = grouped.union(correlated.alerts())
+                .map(Redaction::alert)
+                .returns(Alert.class)
+                .uid(UID_REDACT_ALERTS)
+                .name("redact secrets from alerts");
 
         attach(allAlerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
@@ -137,10 +145,20 @@ public final class Topology {
                 .process(new SeedQueryFunction(profile, config.decoder().maxRecordBytes(), config.decoder().deadLetterPrefixBytes()))
                 .uid(UID_SEED_QUERY)
                 .name("seed query (" + profile.name() + ")");
-        DataStream<DeadLetter> deadLetters = alerts.getSideOutput(DecodeFunction.DEAD_LETTERS);
+        // The query's rows stay byte-for-byte the oracle's; its dead letters are redacted like the default path's.
+        DataStream<DeadLetter> deadLetters = redactDeadLetters(alerts.getSideOutput(DecodeFunction.DEAD_LETTERS));
         attach(alerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());
         return new Streams(null, alerts, deadLetters, null);
+    }
+
+    /** The single place dead letters (raw input that could not be decoded) are redacted of secrets. */
+    private static DataStream<DeadLetter> redactDeadLetters(DataStream<DeadLetter> deadLetters) {
+        return deadLetters
+                .map(Redaction::deadLetter)
+                .returns(DeadLetter.class)
+                .uid(UID_REDACT_DEAD_LETTERS)
+                .name("redact secrets from dead letters");
     }
 
     private static void attach(DataStreamSink<?> sink, String uid, String name, int parallelism) {

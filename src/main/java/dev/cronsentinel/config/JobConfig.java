@@ -2,6 +2,7 @@ package dev.cronsentinel.config;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,6 +28,8 @@ import java.util.Locale;
  *     to Elasticsearch, else null
  * @param context per-actor context: profile lookback, bounds, learning period and context-signal weights
  * @param grouping how repeats of one finding fold into one alert
+ * @param startupCheckTimeout {@code startup.check-timeout}: how long {@link dev.cronsentinel.StartupChecks} waits for
+ *     each Kafka cluster and Elasticsearch output before main() fails naming the key; 0 skips the check
  */
 public record JobConfig(
         String profile,
@@ -45,7 +48,11 @@ public record JobConfig(
         KafkaSinkConfig kafkaOutput,
         ElasticsearchSinkConfig elasticsearchOutput,
         ContextConfig context,
-        GroupingConfig grouping) implements Serializable {
+        GroupingConfig grouping,
+        Duration startupCheckTimeout) implements Serializable {
+
+    /** Default of {@code startup.check-timeout}: how long main() waits for each Kafka cluster and Elasticsearch. */
+    public static final Duration DEFAULT_STARTUP_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     public static final List<String> PROFILES = List.of("default", "splunk", "sumo");
     public static final List<String> INPUTS = List.of("file", "kafka");
@@ -95,9 +102,13 @@ public record JobConfig(
         } else {
             c.withPrefix(ElasticsearchSinkConfig.PREFIX);
         }
+        Duration startupCheck = c.duration("startup.check-timeout", DEFAULT_STARTUP_CHECK_TIMEOUT);
+        if (startupCheck.isNegative()) {
+            throw ConfigException.forKey("startup.check-timeout", "must be 0 (no check) or positive");
+        }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
                 DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c),
-                kafkaInput, kafkaOutput, elasticsearchOutput, ContextConfig.from(c), GroupingConfig.from(c));
+                kafkaInput, kafkaOutput, elasticsearchOutput, ContextConfig.from(c), GroupingConfig.from(c), startupCheck);
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

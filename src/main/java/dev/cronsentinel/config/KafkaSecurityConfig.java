@@ -12,8 +12,9 @@ import java.util.Map;
  *
  * <p>The record holds secret <em>references</em> ({@code env:NAME} or {@code file:/path}), never the secrets:
  * {@link #from} resolves each reference once so that a missing variable or file fails the start naming its key,
- * and {@link #clientProperties} resolves them again when the Kafka client properties are built. That keeps
- * passwords out of the config object, its {@code toString()} and anything it is handed to.
+ * and {@link #clientProperties} hands the references to the Kafka client as {@link SecretReferenceConfigProvider}
+ * variables, resolved only where the client is created. That keeps passwords out of the config object, its
+ * {@code toString()}, the client properties and the job graph they are serialized into.
  *
  * @param protocol {@code PLAINTEXT}, {@code SSL}, {@code SASL_PLAINTEXT} or {@code SASL_SSL}
  * @param saslMechanism {@code PLAIN}, {@code SCRAM-SHA-256} or {@code SCRAM-SHA-512}; null without SASL
@@ -140,37 +141,49 @@ public record KafkaSecurityConfig(
     }
 
     /**
-     * The Kafka client properties for this security setup, with the secrets resolved.
-     *
-     * @param keyPrefix the config prefix the references were read from, used only to name keys in errors
+     * The Kafka client properties for this security setup. Secrets are not in them: each is a
+     * {@link SecretReferenceConfigProvider} variable that the Kafka client resolves when it is created on the
+     * task manager, so the properties can be serialized into the job graph (HA storage, blob server) safely.
      */
-    public Map<String, String> clientProperties(Secrets secrets, String keyPrefix) {
-        String p = keyPrefix + "security.";
+    public Map<String, String> clientProperties() {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("security.protocol", protocol.name());
+        boolean secrets = false;
         if (protocol.sasl()) {
-            String password = secrets.resolve(p + "sasl.password", saslPasswordRef);
             String module = saslMechanism.equals("PLAIN")
                     ? "org.apache.kafka.common.security.plain.PlainLoginModule"
                     : "org.apache.kafka.common.security.scram.ScramLoginModule";
             props.put("sasl.mechanism", saslMechanism);
             props.put("sasl.jaas.config", module + " required username=\"" + jaasQuote(saslUsername)
-                    + "\" password=\"" + jaasQuote(password) + "\";");
+                    + "\" password=\"" + SecretReferenceConfigProvider.variable("jaas", saslPasswordRef) + "\";");
+            secrets = true;
         }
         if (protocol.ssl()) {
             putIfSet(props, "ssl.truststore.location", truststoreLocation);
             putIfSet(props, "ssl.truststore.type", truststoreType);
-            putIfSet(props, "ssl.truststore.password",
-                    secrets.resolve(p + "ssl.truststore-password", truststorePasswordRef));
+            secrets |= putSecretIfSet(props, "ssl.truststore.password", truststorePasswordRef);
             putIfSet(props, "ssl.keystore.location", keystoreLocation);
             putIfSet(props, "ssl.keystore.type", keystoreType);
-            putIfSet(props, "ssl.keystore.password", secrets.resolve(p + "ssl.keystore-password", keystorePasswordRef));
-            putIfSet(props, "ssl.key.password", secrets.resolve(p + "ssl.key-password", keyPasswordRef));
+            secrets |= putSecretIfSet(props, "ssl.keystore.password", keystorePasswordRef);
+            secrets |= putSecretIfSet(props, "ssl.key.password", keyPasswordRef);
             if (!endpointIdentification) {
                 props.put("ssl.endpoint.identification.algorithm", "");
             }
         }
+        if (secrets) {
+            props.put("config.providers", SecretReferenceConfigProvider.ALIAS);
+            props.put("config.providers." + SecretReferenceConfigProvider.ALIAS + ".class",
+                    SecretReferenceConfigProvider.class.getName());
+        }
         return props;
+    }
+
+    private static boolean putSecretIfSet(Map<String, String> props, String key, String reference) {
+        if (reference == null) {
+            return false;
+        }
+        props.put(key, SecretReferenceConfigProvider.variable("plain", reference));
+        return true;
     }
 
     /**

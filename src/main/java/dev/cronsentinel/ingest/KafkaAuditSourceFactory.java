@@ -1,7 +1,6 @@
 package dev.cronsentinel.ingest;
 
 import dev.cronsentinel.config.KafkaSourceConfig;
-import dev.cronsentinel.config.Secrets;
 import dev.cronsentinel.model.RawAuditRecord;
 import java.util.Locale;
 import java.util.Map;
@@ -31,30 +30,26 @@ public final class KafkaAuditSourceFactory {
     private KafkaAuditSourceFactory() {}
 
     /**
-     * The source as a stream, with a stable uid; secrets are read from the process environment or files.
+     * The source as a stream, with a stable uid. Secrets are read from the environment or files of the process
+     * that creates the Kafka consumer (see {@code SecretReferenceConfigProvider}), never here.
      *
      * @param maxRecordBytes {@code ingest.max-record-bytes}: a longer Kafka value is handed on as a prefix with
      *     its true length, and the decoder dead-letters it as oversized
      */
     public static DataStream<RawAuditRecord> stream(
             StreamExecutionEnvironment env, KafkaSourceConfig config, int maxRecordBytes) {
-        return stream(env, config, maxRecordBytes, Secrets.fromSystem());
-    }
-
-    public static DataStream<RawAuditRecord> stream(
-            StreamExecutionEnvironment env, KafkaSourceConfig config, int maxRecordBytes, Secrets secrets) {
-        return env.fromSource(create(config, maxRecordBytes, secrets), WatermarkStrategy.noWatermarks(), NAME)
+        return env.fromSource(create(config, maxRecordBytes), WatermarkStrategy.noWatermarks(), NAME)
                 .uid(UID);
     }
 
-    public static KafkaSource<RawAuditRecord> create(KafkaSourceConfig config, int maxRecordBytes, Secrets secrets) {
+    public static KafkaSource<RawAuditRecord> create(KafkaSourceConfig config, int maxRecordBytes) {
         KafkaSourceBuilder<RawAuditRecord> b = KafkaSource.<RawAuditRecord>builder()
                 .setBootstrapServers(config.bootstrapServers())
                 .setGroupId(config.groupId())
                 .setClientIdPrefix(config.groupId())
                 .setDeserializer(new KafkaAuditRecordDeserializer(maxRecordBytes))
                 .setStartingOffsets(startingOffsets(config))
-                .setProperties(consumerProperties(config, secrets));
+                .setProperties(consumerProperties(config));
         if (config.topicPattern() != null) {
             b.setTopicPattern(Pattern.compile(config.topicPattern()));
         } else {
@@ -66,7 +61,7 @@ public final class KafkaAuditSourceFactory {
         return b.build();
     }
 
-    static Properties consumerProperties(KafkaSourceConfig config, Secrets secrets) {
+    static Properties consumerProperties(KafkaSourceConfig config) {
         Properties p = new Properties();
         // Producers of the audit topic may write transactionally; never read what they later abort.
         p.setProperty("isolation.level", "read_committed");
@@ -74,7 +69,7 @@ public final class KafkaAuditSourceFactory {
             p.setProperty("partition.discovery.interval.ms",
                     Long.toString(config.partitionDiscoveryInterval().toMillis()));
         }
-        p.putAll(config.security().clientProperties(secrets, KafkaSourceConfig.PREFIX));
+        p.putAll(config.security().clientProperties());
         for (Map.Entry<String, String> e : config.properties().entrySet()) {
             p.setProperty(e.getKey(), e.getValue());
         }

@@ -3,6 +3,7 @@ package dev.cronsentinel.score;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.config.ScoringConfig;
 import dev.cronsentinel.ingest.EventClassifier;
+import dev.cronsentinel.redact.Redaction;
 import dev.cronsentinel.model.EventRole;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.Severity;
@@ -127,7 +128,9 @@ public class ScoringFunction extends KeyedProcessFunction<String, WorkloadEvent,
                 allowlistedByEntry.get(silenced.getKey()).inc(silenced.getValue());
             }
         }
-        ScoredEvent s = new ScoredEvent(full.event().afterScoring(), full.role(), full.signals(), full.score(), full.severity(),
+        // Evidence is redacted here, while the full spec still tells which env values are secrets (redact/Redaction).
+        ScoredEvent s = new ScoredEvent(full.event().afterScoring(), full.role(), Redaction.evidence(full.signals(), full.event()),
+                full.score(), full.severity(),
                 full.alertable(), full.allowlistedBy(), full.ruleVersion());
         scored.inc();
         if (s.alertable()) {

@@ -1,7 +1,6 @@
 package dev.cronsentinel.sink;
 
 import dev.cronsentinel.config.KafkaSinkConfig;
-import dev.cronsentinel.config.Secrets;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import java.util.Map;
@@ -26,27 +25,20 @@ public final class KafkaAlertSinkFactory {
 
     private KafkaAlertSinkFactory() {}
 
+    /** Secrets are resolved by the Kafka producer where it is created (SecretReferenceConfigProvider), never here. */
     public static KafkaSink<Alert> alerts(KafkaSinkConfig config) {
-        return alerts(config, Secrets.fromSystem());
-    }
-
-    public static KafkaSink<Alert> alerts(KafkaSinkConfig config, Secrets secrets) {
-        return build(config, secrets, new AlertRecordSerializer(config.alertsTopic(), config.recordTimestamp()),
+        return build(config, new AlertRecordSerializer(config.alertsTopic(), config.recordTimestamp()),
                 config.alertsTransactionalIdPrefix());
     }
 
     public static KafkaSink<DeadLetter> deadLetters(KafkaSinkConfig config) {
-        return deadLetters(config, Secrets.fromSystem());
-    }
-
-    public static KafkaSink<DeadLetter> deadLetters(KafkaSinkConfig config, Secrets secrets) {
-        return build(config, secrets,
+        return build(config,
                 new DeadLetterRecordSerializer(config.deadLetterTopic(), config.deadLetterMaxBytes(),
                         config.recordTimestamp()),
                 config.deadLettersTransactionalIdPrefix());
     }
 
-    private static <T> KafkaSink<T> build(KafkaSinkConfig config, Secrets secrets,
+    private static <T> KafkaSink<T> build(KafkaSinkConfig config,
             KafkaRecordSerializationSchema<T> serializer, String transactionalIdPrefix) {
         DeliveryGuarantee guarantee = switch (config.delivery()) {
             case EXACTLY_ONCE -> DeliveryGuarantee.EXACTLY_ONCE;
@@ -57,16 +49,16 @@ public final class KafkaAlertSinkFactory {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setKafkaProducerConfig(producerProperties(config, secrets))
+                .setKafkaProducerConfig(producerProperties(config))
                 .build();
     }
 
-    static Properties producerProperties(KafkaSinkConfig config, Secrets secrets) {
+    static Properties producerProperties(KafkaSinkConfig config) {
         Properties p = new Properties();
         // The connector's default (1 h) exceeds the broker's default transaction.max.timeout.ms (15 min), which
         // makes every transactional producer fail at start; the config bounds it instead.
         p.setProperty("transaction.timeout.ms", Long.toString(config.transactionTimeout().toMillis()));
-        p.putAll(config.security().clientProperties(secrets, KafkaSinkConfig.PREFIX));
+        p.putAll(config.security().clientProperties());
         for (Map.Entry<String, String> e : config.properties().entrySet()) {
             p.setProperty(e.getKey(), e.getValue());
         }

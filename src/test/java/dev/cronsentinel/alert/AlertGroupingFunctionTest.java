@@ -57,6 +57,47 @@ class AlertGroupingFunctionTest {
         return out;
     }
 
+    /** An anonymous create refused with 403, in a namespace and under a name the outsider made up. */
+    static Alert probe(int i, String ip, Instant at) {
+        ScoredEvent s = AuditEvents.cronJob("made-up-" + Integer.toString(i * 104729, 36), "x" + i)
+                .id(String.format("probe-%04d", i)).at(at).code(403)
+                .by("system:anonymous", "system:unauthenticated").agent("python-requests/2.31.0").from(ip).scored();
+        assertThat(s.alertable()).as("a refused batch create alerts").isTrue();
+        return AlertFactory.fromScored(s, "default");
+    }
+
+    /**
+     * Issue 16 row 13: bodiless refused attempts group per actor and source network, whatever namespace and name
+     * they named, so an outsider cannot flood the alert index: 40 probes from one /24 are one alert (count 40,
+     * log2 writes), another /24 is another alert, and the ids come from the data alone.
+     */
+    @Test
+    void refusedProbesInMadeUpNamespacesAreOneAlertPerActorAndSourceNetwork() throws Exception {
+        var h = harness();
+        List<Alert> in = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            in.add(probe(i, "203.0.113." + (10 + i), T0.plusSeconds(i * 30L)));
+        }
+        in.add(probe(99, "198.51.100.9", T0.plusSeconds(5)));
+        assertThat(in).extracting(Alert::namespace).doesNotHaveDuplicates();
+        for (Alert a : in) {
+            feed(h, a);
+        }
+        h.processWatermark(T0.plus(Duration.ofHours(1)).toEpochMilli());
+
+        List<Alert> emitted = h.extractOutputValues();
+        Map<String, Alert> sink = lastById(emitted);
+        assertThat(sink.values()).extracting(Alert::count).containsExactlyInAnyOrder(40L, 1L);
+        assertThat(emitted.size()).as("writes bounded by log2(count) + 2 per group").isLessThanOrEqualTo(1 + 6 + 2 + 1);
+        Alert burst = sink.values().stream().filter(a -> a.count() == 40).findFirst().orElseThrow();
+        assertThat(burst.auditId()).isEqualTo("probe-0000");
+        assertThat(burst.alertId()).isEqualTo(AlertGroupingFunction.groupIdOf(in.get(0), HOURLY.period()))
+                .isEqualTo(AlertGroupingFunction.groupIdOf(in.get(39), HOURLY.period()));
+
+        // A probe with a spec to judge is not a probe: it keeps its own evidence-based group.
+        assertThat(AlertFingerprint.isProbe(repeat(1, T0))).isFalse();
+    }
+
     @Test
     void fiftyIdenticalFindingsInTenMinutesAreOneAlertWithCountFifty() throws Exception {
         var h = harness();

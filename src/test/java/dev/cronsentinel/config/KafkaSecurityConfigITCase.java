@@ -32,7 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The source and sinks against a broker that requires SASL/PLAIN, with the password taken from an
- * environment variable (source) and from a secret file (sink), as the config keys promise.
+ * environment variable (source) and from a secret file (sink), as the config keys promise. The Kafka clients
+ * resolve them where they are created (SecretReferenceConfigProvider), so the variables are real ones of the
+ * test JVM, set by surefire ({@code CRONSENTINEL_TEST_*} in pom.xml); the start check reads the same.
  */
 class KafkaSecurityConfigITCase {
     @RegisterExtension
@@ -71,12 +73,12 @@ class KafkaSecurityConfigITCase {
     }
 
     /** A job that turns each input number into an alert: Kafka source in, exactly-once Kafka sink out. */
-    private static void runJob(KafkaSourceConfig in, KafkaSinkConfig out, Secrets secrets) throws Exception {
+    private static void runJob(KafkaSourceConfig in, KafkaSinkConfig out) throws Exception {
         StreamExecutionEnvironment env = FlinkMiniClusters.env(Duration.ofSeconds(1));
-        KafkaAuditSourceFactory.stream(env, in, 1024, secrets)
+        KafkaAuditSourceFactory.stream(env, in, 1024)
                 .map(r -> SampleAlerts.workload(Integer.parseInt(new String(r.payload(), StandardCharsets.UTF_8))))
                 .returns(TypeInformation.of(Alert.class))
-                .sinkTo(KafkaAlertSinkFactory.alerts(out, secrets))
+                .sinkTo(KafkaAlertSinkFactory.alerts(out))
                 .uid(KafkaAlertSinkFactory.ALERTS_UID);
         env.execute("sasl");
     }
@@ -92,10 +94,11 @@ class KafkaSecurityConfigITCase {
         KAFKA.produce(records);
         Path passwordFile = dir.resolve("kafka-password");
         Files.writeString(passwordFile, JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD + "\n", StandardCharsets.UTF_8);
-        Secrets secrets = new Secrets(Map.of("KAFKA_PASSWORD", JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD));
+        Secrets secrets = Secrets.fromSystem();
+        assertThat(System.getenv("CRONSENTINEL_TEST_KAFKA_PASSWORD")).isEqualTo(JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD);
 
-        runJob(sourceConfig(input, "env:KAFKA_PASSWORD", secrets),
-                sinkConfig(alerts, "file:" + passwordFile, secrets), secrets);
+        runJob(sourceConfig(input, "env:CRONSENTINEL_TEST_KAFKA_PASSWORD", secrets),
+                sinkConfig(alerts, "file:" + passwordFile, secrets));
 
         Set<String> keys = KAFKA.readAll(alerts, IsolationLevel.READ_COMMITTED).stream()
                 .map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
@@ -108,10 +111,10 @@ class KafkaSecurityConfigITCase {
         String input = KAFKA.createTopic("sasl-in", 1);
         String alerts = KAFKA.createTopic("sasl-alerts", 1);
         KAFKA.produce(List.of(new ProducerRecord<>(input, 0, null, "1".getBytes(StandardCharsets.UTF_8))));
-        Secrets secrets = new Secrets(Map.of("GOOD", JaasUtils.KAFKA_PLAIN_ADMIN_PASSWORD, "BAD", "not-the-password"));
+        Secrets secrets = Secrets.fromSystem();
 
-        assertThatThrownBy(() -> runJob(sourceConfig(input, "env:BAD", secrets),
-                sinkConfig(alerts, "env:GOOD", secrets), secrets))
+        assertThatThrownBy(() -> runJob(sourceConfig(input, "env:CRONSENTINEL_TEST_WRONG_PASSWORD", secrets),
+                sinkConfig(alerts, "env:CRONSENTINEL_TEST_KAFKA_PASSWORD", secrets)))
                 .hasStackTraceContaining("SaslAuthenticationException");
         assertThat(KAFKA.readAll(alerts, IsolationLevel.READ_UNCOMMITTED)).isEmpty();
     }

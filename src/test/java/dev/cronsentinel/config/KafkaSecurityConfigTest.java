@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.types.Password;
+import org.apache.kafka.common.config.ConfigTransformer;
 import org.apache.kafka.common.security.JaasContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,11 +24,17 @@ class KafkaSecurityConfigTest {
         return new ConfigSource(m, Path.of("."));
     }
 
+    /** The properties as the Kafka client sees them, variables resolved by Kafka's own transformer. */
+    static Map<String, String> resolved(Map<String, String> props, Secrets secrets) {
+        SecretReferenceConfigProvider provider = new SecretReferenceConfigProvider().withSecrets(secrets);
+        return new ConfigTransformer(Map.of(SecretReferenceConfigProvider.ALIAS, provider)).transform(props).data();
+    }
+
     @Test
     void plaintextByDefault() {
         KafkaSecurityConfig cfg = KafkaSecurityConfig.from(source(), "input.kafka.", new Secrets(Map.of()));
         assertThat(cfg).isEqualTo(KafkaSecurityConfig.plaintext());
-        assertThat(cfg.clientProperties(new Secrets(Map.of()), "input.kafka."))
+        assertThat(cfg.clientProperties())
                 .containsExactlyEntriesOf(Map.of("security.protocol", "PLAINTEXT"));
     }
 
@@ -47,11 +54,12 @@ class KafkaSecurityConfigTest {
         KafkaSecurityConfig cfg = KafkaSecurityConfig.from(c, "output.kafka.", secrets);
         c.assertAllKeysUsed();
 
-        // The record keeps references only; the secrets appear in the client properties alone.
+        // The record and the client properties keep references only; the Kafka client resolves them.
         assertThat(cfg.toString()).doesNotContain("pa\"ss").doesNotContain("trust-me");
         assertThat(cfg.saslPasswordRef()).isEqualTo("env:KAFKA_PASSWORD");
+        assertThat(cfg.clientProperties().toString()).doesNotContain("pa\"ss").doesNotContain("trust-me");
 
-        Map<String, String> props = cfg.clientProperties(secrets, "output.kafka.");
+        Map<String, String> props = resolved(cfg.clientProperties(), secrets);
         assertThat(props).containsEntry("security.protocol", "SASL_SSL")
                 .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
                 .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.p12")
@@ -69,7 +77,7 @@ class KafkaSecurityConfigTest {
                 "input.kafka.security.protocol", "SASL_PLAINTEXT",
                 "input.kafka.security.sasl.username", "user \"x\"",
                 "input.kafka.security.sasl.password", "env:P"), "input.kafka.", secrets);
-        String jaas = cfg.clientProperties(secrets, "input.kafka.").get("sasl.jaas.config");
+        String jaas = resolved(cfg.clientProperties(), secrets).get("sasl.jaas.config");
 
         JaasContext parsed = JaasContext.loadClientContext(Map.of("sasl.jaas.config", new Password(jaas)));
         assertThat(parsed.configurationEntries()).hasSize(1);

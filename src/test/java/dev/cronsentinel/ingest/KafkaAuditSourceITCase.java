@@ -52,7 +52,7 @@ class KafkaAuditSourceITCase {
         StreamExecutionEnvironment env = FlinkMiniClusters.env();
         List<String> out = new ArrayList<>();
         try (CloseableIterator<RawAuditRecord> it = KafkaAuditSourceFactory
-                .stream(env, cfg, MAX_RECORD_BYTES, new Secrets(Map.of())).executeAndCollect()) {
+                .stream(env, cfg, MAX_RECORD_BYTES).executeAndCollect()) {
             it.forEachRemaining(r -> out.add(describe(r)));
         }
         return out;

@@ -90,7 +90,7 @@ class KafkaAlertSinkITCase {
         env.fromSource(numbers(input), WatermarkStrategy.noWatermarks(), "numbers").uid("numbers")
                 .map(s -> SampleAlerts.workload(Integer.parseInt(s)))
                 .returns(TypeInformation.of(Alert.class))
-                .sinkTo(KafkaAlertSinkFactory.alerts(sinkConfig(alerts, deadLetters, "exactly-once"), NO_SECRETS))
+                .sinkTo(KafkaAlertSinkFactory.alerts(sinkConfig(alerts, deadLetters, "exactly-once")))
                 .uid(KafkaAlertSinkFactory.ALERTS_UID).name("alerts");
         JobClient job = env.executeAsync("exactly-once visibility");
         try {
@@ -132,7 +132,7 @@ class KafkaAlertSinkITCase {
         // Bounded input: the final checkpoint at end of input commits the transaction.
         StreamExecutionEnvironment env = FlinkMiniClusters.env(Duration.ofSeconds(1));
         env.fromData(letters, TypeInformation.of(DeadLetter.class))
-                .sinkTo(KafkaAlertSinkFactory.deadLetters(sinkConfig(alerts, deadLetters, "exactly-once"), NO_SECRETS))
+                .sinkTo(KafkaAlertSinkFactory.deadLetters(sinkConfig(alerts, deadLetters, "exactly-once")))
                 .uid(KafkaAlertSinkFactory.DEAD_LETTERS_UID).name("dead letters");
         env.execute("dead letters");
 
@@ -172,7 +172,7 @@ class KafkaAlertSinkITCase {
 
         StreamExecutionEnvironment env = FlinkMiniClusters.env();
         env.fromData(sent, TypeInformation.of(Alert.class))
-                .sinkTo(KafkaAlertSinkFactory.alerts(sinkConfig(alerts, deadLetters, "at-least-once"), NO_SECRETS))
+                .sinkTo(KafkaAlertSinkFactory.alerts(sinkConfig(alerts, deadLetters, "at-least-once")))
                 .uid(KafkaAlertSinkFactory.ALERTS_UID).name("alerts");
         env.execute("at-least-once");
 

@@ -40,6 +40,7 @@ public final class AuditEvents {
     private List<String> images = List.of("registry.example.com/team/app:1.0");
     private List<String> command = List.of("/app/run");
     private String hostPath;
+    private final java.util.Map<String, String> env = new java.util.LinkedHashMap<>();
 
     private AuditEvents(String resource, String namespace, String name) {
         this.resource = resource;
@@ -107,6 +108,12 @@ public final class AuditEvents {
         return this;
     }
 
+    /** A literal env var on every container. */
+    public AuditEvents env(String name, String value) {
+        this.env.put(name, value);
+        return this;
+    }
+
     public AuditEvents hostPath(String path) {
         this.hostPath = path;
         return this;
@@ -166,6 +173,10 @@ public final class AuditEvents {
             c.put("name", "c" + i).put("image", images.get(i));
             ArrayNode cmd = c.putArray("command");
             command.forEach(cmd::add);
+            if (!env.isEmpty()) {
+                ArrayNode ev = c.putArray("env");
+                env.forEach((k, v) -> ev.addObject().put("name", k).put("value", v));
+            }
             c.putObject("resources");
             if (hostPath != null) {
                 c.putArray("volumeMounts").addObject().put("name", "host").put("mountPath", "/host");

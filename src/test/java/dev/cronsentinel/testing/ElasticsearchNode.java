@@ -66,7 +66,12 @@ public final class ElasticsearchNode implements AutoCloseable {
     private Process process;
 
     /** TLS with a private CA and a file-realm user, for the secured node. */
-    public record Secured(String username, String password, Path caCertificate) {}
+    /**
+     * @param readerUsername a user of the file realm that may read every index but write only {@code unrelated-*}
+     *     (role {@code cronsentinel_reader} in {@code roles.yml}): its bulk requests are accepted and each item
+     *     for another index is refused with 403, for the privilege-refusal tests
+     */
+    public record Secured(String username, String password, Path caCertificate, String readerUsername, String readerPassword) {}
 
     private ElasticsearchNode(String name, Path home, Path dir, Secured secured) throws IOException {
         this.name = name;
@@ -402,11 +407,20 @@ public final class ElasticsearchNode implements AutoCloseable {
         String user = "cronsentinel";
         String password = "sink-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
         run(cli(home, "elasticsearch-users", "useradd", user, "-p", password, "-r", "superuser"), config, Duration.ofSeconds(120));
+        // File-realm roles need no .security index: a user that can log in and read, but write nothing.
+        Files.writeString(config.resolve("roles.yml"), "cronsentinel_reader:\n  cluster: [ \"monitor\" ]\n"
+                + "  indices:\n    - names: [ \"*\" ]\n      privileges: [ \"read\", \"view_index_metadata\" ]\n"
+                + "    - names: [ \"unrelated-*\" ]\n      privileges: [ \"write\", \"create_index\" ]\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        String reader = "reader";
+        String readerPassword = "read-" + Long.toHexString(Double.doubleToLongBits(Math.random()));
+        run(cli(home, "elasticsearch-users", "useradd", reader, "-p", readerPassword, "-r", "cronsentinel_reader"),
+                config, Duration.ofSeconds(120));
         Path ca = config.getParent().resolve("ca.crt");
         Files.copy(certs.resolve("ca/ca.crt"), ca);
         Files.deleteIfExists(caZip);
         Files.deleteIfExists(nodeZip);
-        return new Secured(user, password, ca);
+        return new Secured(user, password, ca, reader, readerPassword);
     }
 
     private static List<String> cli(Path home, String tool, String... args) {

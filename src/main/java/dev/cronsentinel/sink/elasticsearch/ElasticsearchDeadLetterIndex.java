@@ -59,6 +59,16 @@ public final class ElasticsearchDeadLetterIndex implements DeadLetterHandler {
                         throw new ElasticsearchSinkException("dead-letter _bulk: " + e.getMessage(), true, e);
                     }
                     for (BulkProtocol.ItemResult r : items) {
+                        if (r.status() == 401 || r.status() == 403) {
+                            // The alert index refused the document and the dead-letter index refuses it too, for
+                            // want of a privilege: no retry can store it anywhere, so stop and say what to grant.
+                            throw new ElasticsearchSinkException("the dead-letter index " + config.deadLetterIndex()
+                                    + " refused a document with HTTP " + r.status() + " " + r.errorType()
+                                    + " after the alert index " + config.index() + " refused it: the credentials of "
+                                    + ElasticsearchSinkConfig.PREFIX + "auth.* lack write privileges (create_doc or index)"
+                                    + " on " + ElasticsearchSinkConfig.PREFIX + "index and "
+                                    + ElasticsearchSinkConfig.PREFIX + "dead-letter-index", false);
+                        }
                         if (BulkProtocol.classify(r) != BulkProtocol.Disposition.DONE) {
                             throw new ElasticsearchSinkException("dead-letter index " + config.deadLetterIndex()
                                     + " refused a document: HTTP " + r.status() + " " + r.errorType() + ": " + r.errorReason(), true);

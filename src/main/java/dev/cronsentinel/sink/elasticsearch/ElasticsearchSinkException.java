@@ -63,7 +63,9 @@ public class ElasticsearchSinkException extends RuntimeException {
                 return new ElasticsearchSinkException(call + " got HTTP 401: Elasticsearch refused the credentials; check "
                         + key + "auth.*", false);
             case 403:
-                return new ElasticsearchSinkException(call + " got HTTP 403: the credentials lack a privilege: " + snippet, false);
+                return new ElasticsearchSinkException(call + " got HTTP 403: the credentials of " + key + "auth.* lack a "
+                        + "privilege (writing " + key + "index and " + key + "dead-letter-index needs create_doc or index): "
+                        + snippet, false);
             case 413:
                 return new ElasticsearchSinkException(call + " got HTTP 413: the request exceeds the node's http.max_content_length; lower "
                         + key + "bulk.max-bytes", false);

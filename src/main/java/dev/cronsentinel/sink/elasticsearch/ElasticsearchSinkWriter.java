@@ -204,6 +204,14 @@ final class ElasticsearchSinkWriter<T> extends AsyncSinkWriter<T, BulkAction> {
                 finish(r.retry(), r.retryCause(), result);
                 return;
             }
+            ElasticsearchSinkException fatal = asSinkException(err);
+            if (!fatal.retryable()) {
+                // Neither the index nor the dead-letter handler can take these documents, ever: retrying forever
+                // would hold them (and the checkpoints) hostage. Fail the job with the handler's reason.
+                LOG.error("Elasticsearch sink for index {} cannot continue: {}", index, fatal.getMessage());
+                result.completeExceptionally(fatal);
+                return;
+            }
             // The dead letters are not stored yet: keep the actions and go round again after a pause.
             List<BulkAction> retry = new ArrayList<>(r.retry());
             for (Refusal f : refused) {

@@ -97,6 +97,29 @@ class ElasticsearchSecuredNodeITCase {
         assertThat(es.indexExists("it-secured-401")).isFalse();
     }
 
+    /**
+     * Issue 16 row 14: credentials that may write neither the alert index nor the dead-letter index (403 on
+     * both) fail the job with a message naming both keys, instead of retrying the dead letter forever.
+     */
+    @Test
+    void refusedByBothTheAlertAndTheDeadLetterIndexFailsTheJobNamingThePrivileges() throws Exception {
+        Path password = secretFile("reader-password", es.secured().readerPassword());
+        ElasticsearchSinkConfig config = SinkConfigs.forNode(es, "it-secured-403",
+                "auth.username", es.secured().readerUsername(),
+                "auth.password", "file:" + password,
+                "template.install", "false",
+                "dead-letter-index", "it-secured-403-dead",
+                "tls.ca-file", es.secured().caCertificate().toString());
+        assertThatThrownBy(() -> run(config, List.of(AlertFixtures.workload("audit-s4", "a", "10.0.0.1"))))
+                .isInstanceOf(ExecutionException.class)
+                .satisfies(e -> assertThat(ExceptionUtils.findThrowableWithMessage(e, "HTTP 403")).get()
+                        .extracting(Throwable::getMessage).asString()
+                        .contains("it-secured-403-dead", "it-secured-403", "output.elasticsearch.index",
+                                "output.elasticsearch.dead-letter-index")
+                        .doesNotContain(es.secured().readerPassword()));
+        assertThat(es.indexExists("it-secured-403")).isFalse();
+    }
+
     @Test
     void aBogusApiKeyFailsTheJob() throws Exception {
         Path key = secretFile("api-key", "Ym9ndXMtaWQ6Ym9ndXMta2V5");

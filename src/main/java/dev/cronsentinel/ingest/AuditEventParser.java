@@ -20,11 +20,15 @@ import java.util.List;
  * Turns the parsed tree of one relevant audit event into a {@link WorkloadEvent}: who, where, what, when,
  * the outcome, the owner links, and every pod template the bodies carry.
  *
- * <p>Pod templates come from the request body, read by resource (CronJob
- * {@code spec.jobTemplate.spec.template.spec}, Job {@code spec.template.spec}, Pod {@code spec}). For
- * {@code patch} the request body is the patch (kubernetes#60110): a merge or strategic-merge patch is a
- * partial object and is read like one; a JSON Patch array is rebuilt into the partial object its
- * {@code add}/{@code replace} ops describe; and the {@code kubectl.kubernetes.io/last-applied-configuration}
+ * <p>Pod templates are read by resource (CronJob {@code spec.jobTemplate.spec.template.spec}, Job
+ * {@code spec.template.spec}, Pod {@code spec}) from what the API server stored: at level
+ * {@code RequestResponse} the {@code responseObject} of a create, update or patch is the object re-encoded
+ * from its typed, stored form, so it is the whole template whatever the request looked like (a strategic
+ * merge patch of only {@code args} included), and it is what is scored. The request is what the client
+ * claimed; it is read only when the event has no stored object with a pod spec (level {@code Request}, or a
+ * response without the template). For {@code patch} the request body is then the patch (kubernetes#60110): a
+ * merge or strategic-merge patch is a partial object and is read like one; a JSON Patch array is rebuilt into
+ * the partial object its ops write; and the {@code kubectl.kubernetes.io/last-applied-configuration}
  * annotation, the whole manifest of a {@code kubectl apply}, is parsed and read as well.
  */
 public final class AuditEventParser {
@@ -172,7 +176,7 @@ public final class AuditEventParser {
             }
         }
 
-        List<PodTemplate> templates = templates(verb, resource, request);
+        List<PodTemplate> templates = templates(verb, resource, request, response);
 
         return new WorkloadEvent(
                 text(root, "auditID", "auditID"),
@@ -202,7 +206,15 @@ public final class AuditEventParser {
                 origin);
     }
 
-    private List<PodTemplate> templates(String verb, String resource, JsonNode request) throws BadEventException {
+    private List<PodTemplate> templates(String verb, String resource, JsonNode request, JsonNode response)
+            throws BadEventException {
+        if (response != null) {
+            // The stored object: scored instead of the client's claim (issue 16, row 7).
+            PodTemplate stored = PodTemplateExtractor.extract("responseObject", "responseObject", response, resource);
+            if (stored != null) {
+                return List.of(stored);
+            }
+        }
         if (request == null) {
             return List.of();
         }

@@ -12,14 +12,12 @@ import java.io.IOException;
 
 /**
  * Reads a relevant audit event into a Jackson tree, leaving out the subtrees {@link AuditEventParser} never
- * reads. At level {@code RequestResponse} the {@code responseObject} repeats the whole object the request
- * created, plus {@code managedFields} and {@code status}; building nodes for it doubled the cost of every
- * relevant event. Left out:
- * <ul>
- *   <li>{@code metadata.managedFields} and {@code status} of {@code requestObject} and {@code responseObject};</li>
- *   <li>under {@code responseObject.spec}, every object or array value (templates are read from the request;
- *       the response's spec is read only for a CronJob's {@code schedule} and {@code timeZone}).</li>
- * </ul>
+ * reads: {@code metadata.managedFields} and {@code status} of {@code requestObject} and
+ * {@code responseObject}. At level {@code RequestResponse} those two are most of the response's bytes.
+ *
+ * <p>The response's {@code spec} is built whole: it is the object as the API server stored it, and the pod
+ * templates are scored from it (issue 16, row 7). An earlier version skipped it because the templates were
+ * read from the request, which let a patch of only {@code args} pass unscored.
  *
  * <p>Left-out subtrees are still read token by token ({@link JsonParser#skipChildren}), so malformed JSON,
  * duplicate keys ({@code STRICT_DUPLICATE_DETECTION}) and the {@code StreamReadConstraints} limits fail the
@@ -29,16 +27,15 @@ import java.io.IOException;
 final class PrunedTreeReader {
     /** Where in the event an object is: decides which of its fields are left out. */
     private enum Place {
-        ROOT, REQUEST, RESPONSE, META, RESPONSE_SPEC, OTHER;
+        ROOT, REQUEST, RESPONSE, META, OTHER;
 
         Place child(String field) {
             switch (this) {
                 case ROOT:
                     return "requestObject".equals(field) ? REQUEST : "responseObject".equals(field) ? RESPONSE : OTHER;
                 case REQUEST:
-                    return "metadata".equals(field) ? META : OTHER;
                 case RESPONSE:
-                    return "metadata".equals(field) ? META : "spec".equals(field) ? RESPONSE_SPEC : OTHER;
+                    return "metadata".equals(field) ? META : OTHER;
                 default:
                     return OTHER;
             }
@@ -52,8 +49,6 @@ final class PrunedTreeReader {
                     return "status".equals(field);
                 case META:
                     return "managedFields".equals(field);
-                case RESPONSE_SPEC:
-                    return true;
                 default:
                     return false;
             }

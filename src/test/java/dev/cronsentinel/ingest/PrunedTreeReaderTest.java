@@ -87,7 +87,7 @@ class PrunedTreeReaderTest {
         JsonNode t = read("{\"requestObject\":{\"status\":{\"a\":1},\"spec\":{\"template\":{\"x\":1}},\"metadata\":{\"name\":\"n\",\"managedFields\":[1]}},"
                 + "\"responseObject\":{\"kind\":\"CronJob\",\"spec\":{\"schedule\":\"* * * * *\",\"jobTemplate\":{\"spec\":{}}},\"metadata\":{\"uid\":\"u\"}}}");
         assertThat(t.toString()).isEqualTo("{\"requestObject\":{\"spec\":{\"template\":{\"x\":1}},\"metadata\":{\"name\":\"n\"}},"
-                + "\"responseObject\":{\"kind\":\"CronJob\",\"spec\":{\"schedule\":\"* * * * *\"},\"metadata\":{\"uid\":\"u\"}}}");
+                + "\"responseObject\":{\"kind\":\"CronJob\",\"spec\":{\"schedule\":\"* * * * *\",\"jobTemplate\":{\"spec\":{}}},\"metadata\":{\"uid\":\"u\"}}}");
     }
 
     private JsonNode read(String json) throws Exception {

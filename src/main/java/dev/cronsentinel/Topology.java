@@ -2,6 +2,7 @@ package dev.cronsentinel;
 
 import dev.cronsentinel.alert.AlertDocumentFunction;
 import dev.cronsentinel.alert.AlertGroupingFunction;
+import dev.cronsentinel.alert.UndecodableAlertFunction;
 import dev.cronsentinel.compat.SeedQueryFunction;
 import dev.cronsentinel.compat.SeedQueryProfile;
 import dev.cronsentinel.config.JobConfig;
@@ -17,6 +18,7 @@ import dev.cronsentinel.score.ActorNamespaceKey;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.ScoringFunction;
+import java.time.Clock;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -29,6 +31,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  *  raw records ─► decode ─────────────────────────────► dead letters
+ *                   ├─ relevant but undecodable ────────► alerts (undecodable)
  *                   │ WorkloadEvent
  *                   ▼ event-time watermarks (bounded out-of-orderness + idleness)
  *                 keyBy(actor, namespace) ─► score ─► context (spread by actor, profile by (actor, namespace))
@@ -46,6 +49,7 @@ public final class Topology {
     public static final String UID_EVENT_TIME = "event-time";
     public static final String UID_SCORE = "score";
     public static final String UID_ALERTS = "alert-documents";
+    public static final String UID_UNDECODABLE_ALERTS = "undecodable-alerts";
     public static final String UID_SEED_QUERY = "seed-query";
     public static final String UID_ALERT_SINK = "alert-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
@@ -120,7 +124,12 @@ public final class Topology {
         // Repeats of one single-event finding fold into one alert (issue 10, score/AlertGroupingFunction);
         // correlation's alerts already carry their own count.
         DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
-        DataStream<Alert> allAlerts = grouped.union(correlated.alerts());
+        // A relevant write that could not be decoded is a finding of its own, never only a dead letter (issue 16).
+        DataStream<Alert> undecodable = decoded.getSideOutput(DecodeFunction.UNDECODABLE)
+                .map(new UndecodableAlertFunction(profile, rules.version(), Clock.systemUTC()))
+                .uid(UID_UNDECODABLE_ALERTS)
+                .name("undecodable alerts");
+        DataStream<Alert> allAlerts = grouped.union(correlated.alerts(), undecodable);
 
         attach(allAlerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());

@@ -5,14 +5,12 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.UndecodableEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +31,12 @@ import java.util.Arrays;
  * </ol>
  * Every record ends in exactly one of: one or more events, one or more dead letters, or a "filtered"
  * count (an EventList may produce a mix). Nothing thrown by the input escapes this class.
+ *
+ * <p>No silent drop of a relevant event (issue 16, row 4): when the byte pre-filter has classified an event as
+ * a relevant workload write (or a lenient scan of its envelope, {@link EnvelopeScan}, says it is one) and a
+ * later step fails (size, parse, limits, types), the dead letter is joined by an {@link UndecodableEvent}
+ * carrying who, what and where, which the job turns into an {@code undecodable} alert. Parts of a decoded
+ * event read past leniently ({@link AuditEventParser#notes}) raise one too, next to the event.
  */
 public final class AuditDecoder {
 
@@ -44,12 +48,24 @@ public final class AuditDecoder {
 
         /** An event that was read and is not ours: irrelevant, housekeeping, out of scope. */
         void filtered(String reason);
+
+        /** A relevant write that could not be decoded (besides its dead letter), or evidence of a lenient read. */
+        void undecodable(UndecodableEvent finding);
     }
+
+    /**
+     * Nesting the token stream may reach (Go's {@code encoding/json} limit, which the API server applies to
+     * request bodies). Past {@code ingest.max-depth} a body's subtree is skipped, not built (see
+     * {@link PrunedTreeReader}); past this, the event is {@code limit-exceeded}.
+     */
+    static final int MAX_TOKEN_DEPTH = 10_000;
+
+    /** Longest JSON number read (Jackson's default). Longer ones are {@code limit-exceeded}. */
+    static final int MAX_NUMBER_DIGITS = 1000;
 
     private final DecoderConfig cfg;
     private final AuditPreFilter preFilter;
     private final EventListSplitter splitter = new EventListSplitter();
-    private final ObjectMapper mapper;
     private final JsonFactory streaming;
     private final PrunedTreeReader treeReader;
     private final AuditEventParser parser;
@@ -57,21 +73,21 @@ public final class AuditDecoder {
 
     public AuditDecoder(DecoderConfig cfg) {
         this.cfg = cfg;
-        this.preFilter = new AuditPreFilter(cfg.maxDepth());
+        this.preFilter = new AuditPreFilter(MAX_TOKEN_DEPTH);
         StreamReadConstraints limits = StreamReadConstraints.builder()
-                .maxNestingDepth(cfg.maxDepth())
+                .maxNestingDepth(MAX_TOKEN_DEPTH)
                 .maxStringLength(cfg.maxStringLength())
                 .maxDocumentLength(cfg.maxRecordBytes())
-                .maxNumberLength(100)
+                .maxNumberLength(MAX_NUMBER_DIGITS)
                 .build();
+        // No STRICT_DUPLICATE_DETECTION: the tree reader fails duplicates in the envelope and lets the last
+        // one win in bodies, as the API server does.
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(limits)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.streaming = factory;
-        this.parser = new AuditEventParser(mapper);
-        this.treeReader = new PrunedTreeReader(factory);
+        this.treeReader = new PrunedTreeReader(factory, cfg.maxDepth());
+        this.parser = new AuditEventParser(treeReader);
         this.classifier = new EventClassifier(cfg);
     }
 
@@ -82,8 +98,13 @@ public final class AuditDecoder {
             return;
         }
         if (record.length() > cfg.maxRecordBytes() || record.length() > bytes.length) {
-            out.deadLetter(dead(record, bytes, 0, bytes.length, record.length(), "oversized",
-                    "record of " + record.length() + " bytes exceeds ingest.max-record-bytes=" + cfg.maxRecordBytes()));
+            DeadLetter dl = dead(record, bytes, 0, bytes.length, record.length(), "oversized",
+                    "record of " + record.length() + " bytes exceeds ingest.max-record-bytes=" + cfg.maxRecordBytes());
+            // Only a prefix may be here: the envelope fields come first, so the pre-filter can still judge it.
+            AuditPreFilter.Verdict v = preFilter.classify(bytes, 0, bytes.length);
+            // A stage-less event's prefix reads as truncated (MALFORMED): the envelope scan decides then.
+            deadLetterRelevant(record, bytes, 0, bytes.length, v == AuditPreFilter.Verdict.RELEVANT,
+                    v == AuditPreFilter.Verdict.UNCERTAIN || v == AuditPreFilter.Verdict.MALFORMED, dl, out);
             return;
         }
         if (isBlank(bytes, 0, bytes.length)) {
@@ -119,8 +140,9 @@ public final class AuditDecoder {
             case UNCERTAIN:
             default:
                 if (len > cfg.maxEventBytes()) {
-                    out.deadLetter(dead(rec, b, off, len, len, "oversized",
-                            "event of " + len + " bytes exceeds ingest.max-event-bytes=" + cfg.maxEventBytes()));
+                    deadLetterRelevant(rec, b, off, len, verdict == AuditPreFilter.Verdict.RELEVANT, true,
+                            dead(rec, b, off, len, len, "oversized",
+                                    "event of " + len + " bytes exceeds ingest.max-event-bytes=" + cfg.maxEventBytes()), out);
                     return;
                 }
                 parseFully(rec, b, off, len, verdict == AuditPreFilter.Verdict.UNCERTAIN, topLevel, out);
@@ -132,15 +154,16 @@ public final class AuditDecoder {
         try {
             root = treeReader.read(b, off, len);
         } catch (StreamConstraintsException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "limit-exceeded", e.getOriginalMessage()));
+            deadLetterRelevant(rec, b, off, len, !recheck, true, dead(rec, b, off, len, len, "limit-exceeded", e.getOriginalMessage()), out);
             return;
         } catch (JsonParseException e) {
             String msg = e.getOriginalMessage();
             String reason = msg != null && msg.startsWith("Duplicate field") ? "duplicate-key" : "malformed-json";
-            out.deadLetter(dead(rec, b, off, len, len, reason, msg));
+            deadLetterRelevant(rec, b, off, len, !recheck, true, dead(rec, b, off, len, len, reason, msg), out);
             return;
         } catch (IOException | RuntimeException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "malformed-json", String.valueOf(e.getMessage())));
+            deadLetterRelevant(rec, b, off, len, !recheck, true,
+                    dead(rec, b, off, len, len, "malformed-json", String.valueOf(e.getMessage())), out);
             return;
         }
         if (root == null || !root.isObject()) {
@@ -177,11 +200,12 @@ public final class AuditDecoder {
         try {
             event = parser.parse(root, rec.origin() + ":" + rec.position());
         } catch (BadEventException e) {
-            out.deadLetter(dead(rec, b, off, len, len, e.reason(), e.getMessage()));
+            deadLetterRelevant(rec, b, off, len, !recheck, true, dead(rec, b, off, len, len, e.reason(), e.getMessage()), out);
             return;
         } catch (RuntimeException e) {
-            // Defensive: a parser bug must cost one dead letter, never the job.
-            out.deadLetter(dead(rec, b, off, len, len, "decoder-error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            // Defensive: a parser bug must cost one dead letter (and its finding), never the job.
+            deadLetterRelevant(rec, b, off, len, !recheck, true,
+                    dead(rec, b, off, len, len, "decoder-error", e.getClass().getSimpleName() + ": " + e.getMessage()), out);
             return;
         }
         String drop = classifier.dropReason(event);
@@ -190,6 +214,11 @@ public final class AuditDecoder {
             return;
         }
         out.event(event);
+        for (String[] note : parser.notes()) {
+            out.undecodable(new UndecodableEvent(rec.origin(), rec.position(), note[0], note[1], event.auditId(),
+                    event.verb(), event.resource(), event.namespace(), event.name(), event.username(), event.sourceIp(),
+                    event.userAgent(), event.responseCode(), event.eventTime()));
+        }
     }
 
     /** The relevance test on a parsed tree, for events the byte scanner could not judge. */
@@ -319,6 +348,23 @@ public final class AuditDecoder {
         boolean ours = method.contains(".cronjobs.") || method.contains(".jobs.") || method.contains(".pods.");
         boolean write = method.endsWith(".create") || method.endsWith(".update") || method.endsWith(".patch");
         return ours && write && !method.contains(".status.");
+    }
+
+    /**
+     * Emits the dead letter of an event that failed after the pre-filter, and an undecodable finding when the
+     * event is a relevant workload write: known from the pre-filter's verdict, or, when {@code mayBeRelevant},
+     * from a lenient scan of its envelope.
+     */
+    private void deadLetterRelevant(RawAuditRecord rec, byte[] b, int off, int len, boolean knownRelevant,
+                                    boolean mayBeRelevant, DeadLetter dl, Output out) {
+        out.deadLetter(dl);
+        if (!knownRelevant && !mayBeRelevant) {
+            return;
+        }
+        EnvelopeScan scan = EnvelopeScan.of(b, off, len);
+        if (knownRelevant || scan.relevantWrite()) {
+            out.undecodable(scan.finding(rec.origin(), rec.position(), dl.reason(), dl.detail()));
+        }
     }
 
     private DeadLetter dead(RawAuditRecord rec, byte[] b, int off, int len, long originalLength, String reason, String detail) {

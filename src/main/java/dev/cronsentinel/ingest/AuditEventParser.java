@@ -5,12 +5,13 @@ import static dev.cronsentinel.ingest.PodTemplateExtractor.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.WorkloadEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,14 +41,28 @@ public final class AuditEventParser {
     /** Deepest JSON Pointer of a JSON Patch op that is applied; the deepest scored field has 11 segments. */
     static final int MAX_POINTER_SEGMENTS = 64;
 
-    private final ObjectMapper mapper;
+    /** The reason of the note left when a {@code last-applied-configuration} annotation is not JSON. */
+    static final String UNPARSABLE_LAST_APPLIED = "unparsable-last-applied-configuration";
 
-    /** @param mapper a mapper already carrying the decoder's read limits (depth, string length) */
-    public AuditEventParser(ObjectMapper mapper) {
-        this.mapper = mapper;
+    private final PrunedTreeReader reader;
+    private final List<String[]> notes = new ArrayList<>(1);
+
+    /** @param reader the decoder's reader, carrying its read limits (depth, string and number length) */
+    AuditEventParser(PrunedTreeReader reader) {
+        this.reader = reader;
+    }
+
+    /**
+     * What the last {@link #parse} read past leniently, as {@code {reason, detail}} pairs: parts of the event
+     * that the API server accepts and that were ignored rather than failing the event. Each becomes evidence
+     * (an undecodable finding) next to the event. Cleared by every parse.
+     */
+    List<String[]> notes() {
+        return notes;
     }
 
     public WorkloadEvent parse(JsonNode root, String origin) throws BadEventException {
+        notes.clear();
         if (!root.isObject()) {
             throw new BadEventException("not-an-object", "an audit event must be a JSON object");
         }
@@ -247,16 +262,20 @@ public final class AuditEventParser {
     }
 
     /** Parses the escaped manifest of a {@code kubectl apply}, when the patch carries one. */
-    private JsonNode lastApplied(JsonNode patch) throws BadEventException {
+    private JsonNode lastApplied(JsonNode patch) {
         JsonNode text = patch.isObject() ? patch.path("metadata").path("annotations").get(LAST_APPLIED) : null;
         if (text == null || !text.isTextual() || text.textValue().isBlank()) {
             return null;
         }
         try {
-            JsonNode manifest = mapper.readTree(text.textValue());
+            JsonNode manifest = reader.readBody(text.textValue().getBytes(StandardCharsets.UTF_8));
             return manifest != null && manifest.isObject() ? manifest : null;
-        } catch (JsonProcessingException e) {
-            throw new BadEventException("malformed-json", "the " + LAST_APPLIED + " annotation is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // The API server stores any string there; it is kubectl's claim, not the spec. Ignored, with evidence.
+            String why = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+            notes.add(new String[] {UNPARSABLE_LAST_APPLIED,
+                    "the " + LAST_APPLIED + " annotation is not valid JSON and was ignored: " + bounded(String.valueOf(why))});
+            return null;
         }
     }
 

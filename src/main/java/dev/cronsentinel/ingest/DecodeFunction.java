@@ -3,6 +3,7 @@ package dev.cronsentinel.ingest;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.UndecodableEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
@@ -15,8 +16,11 @@ import org.apache.flink.util.OutputTag;
  * The decode stage: raw records in, relevant {@link WorkloadEvent}s out, dead letters to a side output.
  * A thin Flink shell around the pure {@link AuditDecoder}; it only adds metrics.
  *
+ * <p>Relevant writes that could not be decoded go to a second side output, {@link #UNDECODABLE}, besides their
+ * dead letter: the topology turns each into an {@code undecodable} alert.
+ *
  * <p>Metrics (group {@code cronsentinel}): {@code recordsIn}, {@code eventsDecoded}, {@code eventsFiltered},
- * {@code deadLettered}.
+ * {@code deadLettered}, {@code undecodableFindings}.
  */
 public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEvent> {
     private static final long serialVersionUID = 1L;
@@ -24,12 +28,16 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
     /** Undecodable input, with raw bytes (or a bounded prefix), position and reason. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
+    /** Relevant workload writes that could not be decoded, and evidence of lenient reads (issue 16, row 4). */
+    public static final OutputTag<UndecodableEvent> UNDECODABLE = new OutputTag<>("undecodable") {};
+
     private final DecoderConfig config;
     private transient AuditDecoder decoder;
     private transient Counter recordsIn;
     private transient Counter decoded;
     private transient Counter filtered;
     private transient Counter deadLettered;
+    private transient Counter undecodable;
     private transient Context ctx;
     private transient Collector<WorkloadEvent> out;
     private transient AuditDecoder.Output output;
@@ -46,6 +54,7 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
         decoded = group.counter("eventsDecoded");
         filtered = group.counter("eventsFiltered");
         deadLettered = group.counter("deadLettered");
+        undecodable = group.counter("undecodableFindings");
         // One reusable callback: the decode path allocates nothing per irrelevant event.
         output = new AuditDecoder.Output() {
             @Override
@@ -63,6 +72,12 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
             @Override
             public void filtered(String reason) {
                 filtered.inc();
+            }
+
+            @Override
+            public void undecodable(UndecodableEvent finding) {
+                undecodable.inc();
+                ctx.output(UNDECODABLE, finding);
             }
         };
     }

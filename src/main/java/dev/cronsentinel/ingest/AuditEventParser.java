@@ -6,8 +6,6 @@ import static dev.cronsentinel.ingest.PodTemplateExtractor.text;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.io.IOException;
@@ -29,17 +27,11 @@ import java.util.List;
  * claimed; it is read only when the event has no stored object with a pod spec (level {@code Request}, or a
  * response without the template). For {@code patch} the request body is then the patch (kubernetes#60110): a
  * merge or strategic-merge patch is a partial object and is read like one; a JSON Patch array is rebuilt into
- * the partial object its ops write; and the {@code kubectl.kubernetes.io/last-applied-configuration}
+ * the partial object its ops write ({@link JsonPatchRebuild}); and the {@code kubectl.kubernetes.io/last-applied-configuration}
  * annotation, the whole manifest of a {@code kubectl apply}, is parsed and read as well.
  */
 public final class AuditEventParser {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-
-    /** Nodes the rebuild of one JSON Patch may create beyond what the patch carries (padding, parents). */
-    static final int MAX_PATCH_GROWTH = 4096;
-
-    /** Deepest JSON Pointer of a JSON Patch op that is applied; the deepest scored field has 11 segments. */
-    static final int MAX_POINTER_SEGMENTS = 64;
 
     /** The reason of the note left when a {@code last-applied-configuration} annotation is not JSON. */
     static final String UNPARSABLE_LAST_APPLIED = "unparsable-last-applied-configuration";
@@ -236,7 +228,8 @@ public final class AuditEventParser {
         List<PodTemplate> out = new ArrayList<>(2);
         if ("patch".equals(verb)) {
             if (request.isArray()) {
-                add(out, PodTemplateExtractor.extract("json-patch", "requestObject(json-patch)", jsonPatchToTree((ArrayNode) request), resource));
+                add(out, PodTemplateExtractor.extract("json-patch", "requestObject(json-patch)",
+                        JsonPatchRebuild.rebuild((ArrayNode) request, notes), resource));
             } else if (request.isObject()) {
                 add(out, PodTemplateExtractor.extract("patch", "requestObject", request, resource));
             } else {
@@ -277,162 +270,6 @@ public final class AuditEventParser {
                     "the " + LAST_APPLIED + " annotation is not valid JSON and was ignored: " + bounded(String.valueOf(why))});
             return null;
         }
-    }
-
-    /**
-     * Rebuilds the partial object that a JSON Patch's {@code add}/{@code replace} ops write, so the same
-     * extractor reads it: {@code {"op":"add","path":"/spec/template/spec/hostNetwork","value":true}} becomes
-     * {@code {"spec":{"template":{"spec":{"hostNetwork":true}}}}}. Removals and tests write nothing new.
-     *
-     * <p>The rebuilt tree must stay about as small as the patch. Without a bound, thousands of ops in one
-     * 1 MiB event that each name index 9999 of a new array (padded with nulls to reach it), or a new chain of
-     * objects, would build gigabytes. So every node the rebuild creates that the patch did not carry (padding
-     * slots, intermediate objects and arrays) is drawn from one budget per patch, {@link #MAX_PATCH_GROWTH};
-     * an op that would overdraw it, or whose pointer is deeper than {@link #MAX_POINTER_SEGMENTS}, is skipped.
-     * Real patches need a few dozen nodes (the deepest scored field is 11 segments down), and the API server
-     * rejects an {@code add} beyond the end of an array anyway.
-     */
-    static ObjectNode jsonPatchToTree(ArrayNode ops) throws BadEventException {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        int[] growthLeft = {MAX_PATCH_GROWTH};
-        for (int i = 0; i < ops.size(); i++) {
-            JsonNode op = ops.get(i);
-            if (!op.isObject()) {
-                throw BadEventException.wrongType("requestObject[" + i + "]", "a JSON Patch operation object");
-            }
-            String kind = text(op, "op", "requestObject[" + i + "].op");
-            String pointer = text(op, "path", "requestObject[" + i + "].path");
-            if (kind == null || pointer == null || !(kind.equals("add") || kind.equals("replace"))) {
-                continue;
-            }
-            JsonNode value = op.get("value");
-            if (value == null) {
-                continue;
-            }
-            setAtPointer(root, pointer, value, growthLeft);
-        }
-        return root;
-    }
-
-    /**
-     * Sets a copy of {@code value} at a JSON Pointer, creating what is missing on the way, unless that would
-     * create more nodes than {@code growthLeft[0]} (then nothing is changed).
-     */
-    private static void setAtPointer(ObjectNode root, String pointer, JsonNode value, int[] growthLeft) {
-        if (pointer.isEmpty() || pointer.charAt(0) != '/') {
-            return;
-        }
-        String[] segs = pointer.substring(1).split("/", MAX_POINTER_SEGMENTS + 1);
-        if (segs.length > MAX_POINTER_SEGMENTS) {
-            return;
-        }
-        int growth = growthNeeded(root, segs);
-        if (growth > growthLeft[0]) {
-            return;
-        }
-        growthLeft[0] -= growth;
-        JsonNode node = root;
-        for (int i = 0; i < segs.length; i++) {
-            String seg = unescape(segs[i]);
-            boolean last = i == segs.length - 1;
-            boolean nextIsIndex = !last && isArraySlot(segs[i + 1]);
-            if (node.isObject()) {
-                ObjectNode obj = (ObjectNode) node;
-                if (last) {
-                    obj.set(seg, value.deepCopy());
-                    return;
-                }
-                JsonNode child = obj.get(seg);
-                if (child == null || !child.isContainerNode()) {
-                    child = nextIsIndex ? obj.putArray(seg) : obj.putObject(seg);
-                }
-                node = child;
-            } else if (node.isArray()) {
-                ArrayNode arr = (ArrayNode) node;
-                int idx = arrayIndex(arr, seg);
-                if (idx < 0) {
-                    return;
-                }
-                while (arr.size() <= idx) {
-                    arr.addNull();
-                }
-                if (last) {
-                    arr.set(idx, value.deepCopy());
-                    return;
-                }
-                JsonNode child = arr.get(idx);
-                if (child == null || !child.isContainerNode()) {
-                    child = nextIsIndex ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
-                    arr.set(idx, child);
-                }
-                node = child;
-            } else {
-                return;
-            }
-        }
-    }
-
-    /**
-     * How many nodes {@link #setAtPointer} would create for this pointer: intermediate containers that do not
-     * exist yet, and null slots that pad an array up to the named index. Walks the existing tree read-only.
-     */
-    private static int growthNeeded(ObjectNode root, String[] segs) {
-        int created = 0;
-        JsonNode node = root;
-        for (int i = 0; i < segs.length; i++) {
-            boolean last = i == segs.length - 1;
-            JsonNode child;
-            if (node == null) {
-                // Below a container created by this op: it starts empty.
-                if (isIndex(segs[i])) {
-                    created += Integer.parseInt(segs[i]);
-                }
-                child = null;
-            } else if (node.isObject()) {
-                child = node.get(unescape(segs[i]));
-            } else if (node.isArray()) {
-                int idx = arrayIndex((ArrayNode) node, segs[i]);
-                if (idx < 0) {
-                    return created;
-                }
-                created += Math.max(0, idx - node.size());
-                child = idx < node.size() ? node.get(idx) : null;
-            } else {
-                return created;
-            }
-            if (!last && (child == null || !child.isContainerNode())) {
-                created++;
-                child = null;
-            }
-            node = child;
-        }
-        return created;
-    }
-
-    /** The index an array segment names ({@code -} is the end), or -1 when it names none we will create. */
-    private static int arrayIndex(ArrayNode arr, String seg) {
-        int idx = seg.equals("-") ? arr.size() : (isIndex(seg) ? Integer.parseInt(seg) : -1);
-        return idx > 10_000 ? -1 : idx;
-    }
-
-    private static boolean isArraySlot(String seg) {
-        return seg.equals("-") || isIndex(seg);
-    }
-
-    private static String unescape(String seg) {
-        return seg.replace("~1", "/").replace("~0", "~");
-    }
-
-    private static boolean isIndex(String s) {
-        if (s.isEmpty() || s.length() > 6) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static JsonNode controllerOwner(JsonNode meta) {

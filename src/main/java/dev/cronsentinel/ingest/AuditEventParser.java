@@ -215,7 +215,7 @@ public final class AuditEventParser {
 
     private List<PodTemplate> templates(String verb, String resource, JsonNode request, JsonNode response)
             throws BadEventException {
-        if (response != null) {
+        if (response != null && (!"patch".equals(verb) || patchTouchesTemplate(request, resource))) {
             // The stored object: scored instead of the client's claim (issue 16, row 7).
             PodTemplate stored = PodTemplateExtractor.extract("responseObject", "responseObject", response, resource);
             if (stored != null) {
@@ -246,6 +246,58 @@ public final class AuditEventParser {
             add(out, PodTemplateExtractor.extract("requestObject", "requestObject", request, resource));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /**
+     * True when a patch may change the pod template: the evidence of what this request changed. A patch that
+     * leaves the template alone (suspend, schedule, labels) is not judged again on the template it finds
+     * stored, which was judged when it was written; one that touches it is judged on the stored result.
+     * Conservative: a JSON Patch op whose {@code path} or {@code from} is the template, inside it or above it
+     * (the root {@code ""} included), a merge patch with a value at the template's path, any patch directive
+     * ({@code $patch}, {@code $setElementOrder/...}) on the way, or a patch that is neither, all count.
+     */
+    static boolean patchTouchesTemplate(JsonNode request, String resource) {
+        String[] path = PodTemplateExtractor.podSpecPath(resource);
+        int templateDepth = "pods".equals(resource) ? 1 : 2; // spec | spec.jobTemplate | spec.template
+        if (request == null || !(request.isArray() || request.isObject())) {
+            return true;
+        }
+        if (request.isArray()) {
+            StringBuilder pointer = new StringBuilder();
+            for (int i = 0; i < templateDepth; i++) {
+                pointer.append('/').append(path[i]);
+            }
+            String template = pointer.toString();
+            for (JsonNode op : request) {
+                for (String field : new String[] {"path", "from"}) {
+                    JsonNode p = op.get(field);
+                    if (p != null && p.isTextual()) {
+                        String ptr = p.textValue();
+                        if (ptr.equals(template) || ptr.startsWith(template + "/") || template.startsWith(ptr + "/") || ptr.isEmpty()) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+        JsonNode node = request;
+        for (int i = 0; i < templateDepth; i++) {
+            java.util.Iterator<String> names = node.fieldNames();
+            while (names.hasNext()) {
+                if (names.next().startsWith("$")) {
+                    return true;
+                }
+            }
+            node = node.get(path[i]);
+            if (node == null) {
+                return false;
+            }
+            if (!node.isObject()) {
+                return true;
+            }
+        }
+        return true;
     }
 
     private static void add(List<PodTemplate> out, PodTemplate t) {

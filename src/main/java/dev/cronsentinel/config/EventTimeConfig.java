@@ -2,29 +2,68 @@ package dev.cronsentinel.config;
 
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
- * Watermark settings (keys under {@code event-time.}).
+ * Watermark settings and the bounds on event times (keys under {@code event-time.}).
+ *
+ * <p>Event times are written by whoever writes the audit topic, so they are bounded before they reach the
+ * watermark (issue 16, rows 9 and 10; see {@code ingest.EventTimeGuard}): an event later than the wall clock
+ * plus {@code maxClockSkew}, or earlier than {@code maxAge} before the newest event time accepted so far (and,
+ * with wall-clock bounds, before the wall clock), is dead-lettered {@code bad-timestamp}.
  *
  * @param maxOutOfOrderness how far behind the newest event an event may arrive and still be on time; the
  *     API server writes events out of order by up to its audit batch delay
  * @param idleness after how long without events a source split stops holding the watermark back, so an
  *     idle Kafka partition cannot stall correlation
+ * @param maxClockSkew how far past the wall clock an event time may lie (wall-clock bounds only)
+ * @param maxAge how far before the stream's newest accepted event time (and, with wall-clock bounds, before
+ *     the wall clock) an event time may lie
+ * @param wallClockBounds whether the wall clock bounds event times: {@code event-time.wall-clock-bounds}
+ *     {@code on}, {@code off}, or {@code auto} (the default: on for {@code input.type=kafka}, a live stream;
+ *     off for files, which are archives replayed at any date)
  */
-public record EventTimeConfig(Duration maxOutOfOrderness, Duration idleness) implements Serializable {
+public record EventTimeConfig(Duration maxOutOfOrderness, Duration idleness, Duration maxClockSkew, Duration maxAge,
+                              boolean wallClockBounds) implements Serializable {
+    public static final Duration DEFAULT_MAX_CLOCK_SKEW = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
+
     public static EventTimeConfig defaults() {
-        return new EventTimeConfig(Duration.ofSeconds(30), Duration.ofMinutes(1));
+        return new EventTimeConfig(Duration.ofSeconds(30), Duration.ofMinutes(1), DEFAULT_MAX_CLOCK_SKEW, DEFAULT_MAX_AGE, false);
     }
 
     public static EventTimeConfig from(ConfigSource c) {
         Duration ooo = c.duration("event-time.max-out-of-orderness", Duration.ofSeconds(30));
         Duration idle = c.duration("event-time.idleness", Duration.ofMinutes(1));
+        Duration skew = c.duration("event-time.max-clock-skew", DEFAULT_MAX_CLOCK_SKEW);
+        Duration age = c.duration("event-time.max-age", DEFAULT_MAX_AGE);
         if (ooo.isNegative()) {
             throw ConfigException.forKey("event-time.max-out-of-orderness", "must not be negative");
         }
         if (idle.isNegative() || idle.isZero()) {
             throw ConfigException.forKey("event-time.idleness", "must be positive");
         }
-        return new EventTimeConfig(ooo, idle);
+        if (skew.isNegative()) {
+            throw ConfigException.forKey("event-time.max-clock-skew", "must not be negative");
+        }
+        if (age.compareTo(ooo) <= 0) {
+            throw ConfigException.forKey("event-time.max-age", "must be longer than event-time.max-out-of-orderness");
+        }
+        String mode = c.string("event-time.wall-clock-bounds", "auto").toLowerCase(Locale.ROOT);
+        boolean wallClock;
+        switch (mode) {
+            case "on":
+                wallClock = true;
+                break;
+            case "off":
+                wallClock = false;
+                break;
+            case "auto":
+                wallClock = "kafka".equals(c.string("input.type", "file"));
+                break;
+            default:
+                throw ConfigException.forKey("event-time.wall-clock-bounds", "must be auto, on or off, not '" + mode + "'");
+        }
+        return new EventTimeConfig(ooo, idle, skew, age, wallClock);
     }
 }

@@ -87,8 +87,7 @@ public final class Topology {
     }
 
     /**
-     * @param clock the wall clock, read only to bound event times of a live stream and to date alerts whose
-     *     event time is unknown; tests pass a fixed one
+     * @param clock the wall clock, read only to bound event times of a live stream; tests pass a fixed one
      */
     public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config,
                                 Clock clock) {
@@ -146,7 +145,7 @@ public final class Topology {
         // A relevant write that could not be decoded is a finding of its own, never only a dead letter (issue 16).
         DataStream<Alert> undecodable = decoded.getSideOutput(DecodeFunction.UNDECODABLE)
                 .union(bounded.getSideOutput(DecodeFunction.UNDECODABLE))
-                .map(new UndecodableAlertFunction(profile, rules.version(), clock))
+                .map(new UndecodableAlertFunction(profile, rules.version()))
                 .uid(UID_UNDECODABLE_ALERTS)
                 .name("undecodable alerts");
         DataStream<Alert> allAlerts = grouped.union(correlated.alerts(), undecodable);

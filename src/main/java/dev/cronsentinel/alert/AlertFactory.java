@@ -76,12 +76,12 @@ public final class AlertFactory {
      * The alert for a relevant write that could not be decoded. Its spec is unknown, so it has no score; it is
      * {@link Severity#MEDIUM}, above an unscored write (hidden by the audit policy, a configuration choice),
      * because an object the API server accepted normally decodes, and one that does not was usually built to
-     * break parsers. Its one signal says why, with the dead letter's reason as its rule.
-     *
-     * @param seenAt epoch millis to stand in for the event time when the scan could read none
+     * break parsers. Its one signal says why, with the dead letter's reason as its rule. Its event time is the
+     * event's when the scan could read a trustworthy one, else 0 (1970-01-01): never the wall clock, so a
+     * replay writes the same document and idempotent sinks stay exact.
      */
-    public static Alert fromUndecodable(UndecodableEvent u, String profile, String ruleVersion, long seenAt) {
-        long time = u.eventTime() >= 0 ? u.eventTime() : seenAt;
+    public static Alert fromUndecodable(UndecodableEvent u, String profile, String ruleVersion) {
+        long time = Math.max(0, u.eventTime());
         // The audit ID when the scan read one, the source position otherwise (a replay yields the same id).
         String identity = u.auditId() != null ? u.auditId() : u.origin() + ":" + u.position();
         String detail = u.detail() == null ? u.reason() : u.detail();

@@ -7,7 +7,6 @@ import dev.cronsentinel.model.UndecodableEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Instant;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
@@ -73,7 +72,7 @@ public class EventTimeGuard extends ProcessFunction<WorkloadEvent, WorkloadEvent
         byte[] summary = summary(e).getBytes(StandardCharsets.UTF_8);
         DeadLetter dl = DeadLetter.ofDecoded(e.origin(), REASON, detail, summary);
         ctx.output(DecodeFunction.DEAD_LETTERS, dl);
-        // The time is the attacker's: the alert carries the time it was seen instead (-1).
+        // The time is the attacker's: the alert does not carry it (-1; it is in the detail).
         ctx.output(DecodeFunction.UNDECODABLE, new UndecodableEvent(dl.origin(), dl.position(), REASON, detail, e.auditId(), e.verb(),
                 e.resource(), e.namespace(), e.name(), e.username(), e.sourceIp(), e.userAgent(), e.responseCode(), -1));
     }
@@ -81,15 +80,15 @@ public class EventTimeGuard extends ProcessFunction<WorkloadEvent, WorkloadEvent
     /** Why {@code t} is refused, or null when it is accepted. */
     String refusal(long t) {
         if (newest != Long.MIN_VALUE && t < newest - maxAgeMillis) {
-            return "is more than event-time.max-age before the newest accepted event time " + Instant.ofEpochMilli(newest);
+            return "is more than event-time.max-age before the newest event time accepted";
         }
         if (wallClock) {
             long now = clock.millis();
             if (t > now + maxSkewMillis) {
-                return "is more than event-time.max-clock-skew after the clock " + Instant.ofEpochMilli(now);
+                return "is more than event-time.max-clock-skew after the wall clock";
             }
             if (t < now - maxAgeMillis) {
-                return "is more than event-time.max-age before the clock " + Instant.ofEpochMilli(now);
+                return "is more than event-time.max-age before the wall clock";
             }
         }
         return null;

@@ -129,7 +129,7 @@ class HostileInputFuzzTest {
             assertThat(d.events.size() + d.undecodable.size() + d.filtered.size()).as("outcomes of %s", input).isPositive();
         }
         for (dev.cronsentinel.model.UndecodableEvent u : d.undecodable) {
-            Alert a = AlertFactory.fromUndecodable(u, "default", "v", 0L);
+            Alert a = AlertFactory.fromUndecodable(u, "default", "v");
             assertThat(AlertJson.toJson(a)).contains(a.alertId()).contains("undecodable");
         }
     }

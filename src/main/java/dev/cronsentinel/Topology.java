@@ -2,12 +2,15 @@ package dev.cronsentinel;
 
 import dev.cronsentinel.alert.AlertDocumentFunction;
 import dev.cronsentinel.alert.AlertGroupingFunction;
+import dev.cronsentinel.alert.UndecodableAlertFunction;
 import dev.cronsentinel.compat.SeedQueryFunction;
 import dev.cronsentinel.compat.SeedQueryProfile;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.context.ContextStage;
 import dev.cronsentinel.correlate.CorrelationStage;
+import dev.cronsentinel.correlate.LateEventDeadLetters;
 import dev.cronsentinel.ingest.DecodeFunction;
+import dev.cronsentinel.ingest.EventTimeGuard;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
@@ -18,6 +21,7 @@ import dev.cronsentinel.score.ActorNamespaceKey;
 import dev.cronsentinel.score.RuleSet;
 import dev.cronsentinel.score.RuleSetLoader;
 import dev.cronsentinel.score.ScoringFunction;
+import java.time.Clock;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -30,6 +34,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *
  * <pre>
  *  raw records ─► decode ─────────────────────────────► dead letters
+ *                   ├─ relevant but undecodable ────────► alerts (undecodable)
  *                   │ WorkloadEvent
  *                   ▼ event-time watermarks (bounded out-of-orderness + idleness)
  *                 keyBy(actor, namespace) ─► score ─► context (spread by actor, profile by (actor, namespace))
@@ -47,6 +52,9 @@ public final class Topology {
     public static final String UID_EVENT_TIME = "event-time";
     public static final String UID_SCORE = "score";
     public static final String UID_ALERTS = "alert-documents";
+    public static final String UID_UNDECODABLE_ALERTS = "undecodable-alerts";
+    public static final String UID_EVENT_TIME_GUARD = "event-time-guard";
+    public static final String UID_LATE_DEAD_LETTERS = "late-dead-letters";
     public static final String UID_SEED_QUERY = "seed-query";
     public static final String UID_ALERT_SINK = "alert-sink";
     public static final String UID_DEAD_LETTER_SINK = "dead-letter-sink";
@@ -78,6 +86,14 @@ public final class Topology {
                           DataStream<ScoredEvent> lateForCorrelation) {}
 
     public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config) {
+        return build(env, input, sinks, config, Clock.systemUTC());
+    }
+
+    /**
+     * @param clock the wall clock, read only to bound event times of a live stream; tests pass a fixed one
+     */
+    public static Streams build(StreamExecutionEnvironment env, DataStream<RawAuditRecord> input, Sinks sinks, JobConfig config,
+                                Clock clock) {
         if (config.seedProfile()) {
             return buildSeedProfile(input, sinks, config);
         }
@@ -87,13 +103,19 @@ public final class Topology {
                 .process(new DecodeFunction(config.decoder()))
                 .uid(UID_DECODE)
                 .name("decode audit events");
-        DataStream<DeadLetter> deadLetters = redactDeadLetters(decoded.getSideOutput(DecodeFunction.DEAD_LETTERS));
+        DataStream<DeadLetter> deadLetters = decoded.getSideOutput(DecodeFunction.DEAD_LETTERS);
 
         WatermarkStrategy<WorkloadEvent> watermarks = WatermarkStrategy
                 .<WorkloadEvent>forBoundedOutOfOrderness(config.eventTime().maxOutOfOrderness())
                 .withTimestampAssigner((e, previous) -> e.eventTime())
                 .withIdleness(config.eventTime().idleness());
-        SingleOutputStreamOperator<WorkloadEvent> timed = decoded
+        // Event times are bounded before the watermark sees them (issue 16, rows 9 and 10; ingest/EventTimeGuard).
+        SingleOutputStreamOperator<WorkloadEvent> bounded = decoded
+                .process(new EventTimeGuard(config.eventTime(), clock))
+                .uid(UID_EVENT_TIME_GUARD)
+                .name("bound event times");
+        deadLetters = deadLetters.union(bounded.getSideOutput(DecodeFunction.DEAD_LETTERS));
+        SingleOutputStreamOperator<WorkloadEvent> timed = bounded
                 .assignTimestampsAndWatermarks(watermarks)
                 .uid(UID_EVENT_TIME)
                 .name("event-time watermarks");
@@ -123,12 +145,26 @@ public final class Topology {
         // Repeats of one single-event finding fold into one alert (issue 10, score/AlertGroupingFunction);
         // correlation's alerts already carry their own count.
         DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
+        // A relevant write that could not be decoded is a finding of its own, never only a dead letter (issue 16).
+        DataStream<Alert> undecodable = decoded.getSideOutput(DecodeFunction.UNDECODABLE)
+                .union(bounded.getSideOutput(DecodeFunction.UNDECODABLE))
+                .map(new UndecodableAlertFunction(profile, rules.version()))
+                .uid(UID_UNDECODABLE_ALERTS)
+                .name("undecodable alerts");
         // Every alert passes here once, whatever made it: the single place alert documents are redacted of secrets.
-        DataStream<Alert> allAlerts = grouped.union(correlated.alerts())
+        DataStream<Alert> allAlerts = grouped.union(correlated.alerts(), undecodable)
                 .map(Redaction::alert)
                 .returns(Alert.class)
                 .uid(UID_REDACT_ALERTS)
                 .name("redact secrets from alerts");
+
+        // Late streams go to the dead-letter sink with a WARN, never to nowhere (issue 16).
+        DataStream<DeadLetter> late = correlated.late()
+                .map(new LateEventDeadLetters())
+                .uid(UID_LATE_DEAD_LETTERS)
+                .name("late events to dead letters");
+        // Every dead letter passes here once, whatever made it: the single place they are redacted of secrets.
+        deadLetters = redactDeadLetters(deadLetters.union(late));
 
         attach(allAlerts.sinkTo(sinks.alerts()), UID_ALERT_SINK, "alerts sink", sinks.sinkParallelism());
         attach(deadLetters.sinkTo(sinks.deadLetters()), UID_DEAD_LETTER_SINK, "dead-letter sink", sinks.sinkParallelism());

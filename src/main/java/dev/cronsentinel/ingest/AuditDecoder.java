@@ -5,15 +5,13 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.UndecodableEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.io.IOException;
 import java.util.Arrays;
@@ -36,6 +34,12 @@ import java.util.Arrays;
  * </ol>
  * Every record ends in exactly one of: one or more events, one or more dead letters, or a "filtered"
  * count (an EventList may produce a mix). Nothing thrown by the input escapes this class.
+ *
+ * <p>No silent drop of a relevant event (issue 16, row 4): when the byte pre-filter has classified an event as
+ * a relevant workload write (or a lenient scan of its envelope, {@link EnvelopeScan}, says it is one) and a
+ * later step fails (size, parse, limits, types), the dead letter is joined by an {@link UndecodableEvent}
+ * carrying who, what and where, which the job turns into an {@code undecodable} alert. Parts of a decoded
+ * event read past leniently ({@link AuditEventParser#notes}) raise one too, next to the event.
  */
 public final class AuditDecoder {
 
@@ -47,12 +51,24 @@ public final class AuditDecoder {
 
         /** An event that was read and is not ours: irrelevant, housekeeping, out of scope. */
         void filtered(String reason);
+
+        /** A relevant write that could not be decoded (besides its dead letter), or evidence of a lenient read. */
+        void undecodable(UndecodableEvent finding);
     }
+
+    /**
+     * Nesting the token stream may reach (Go's {@code encoding/json} limit, which the API server applies to
+     * request bodies). Past {@code ingest.max-depth} a body's subtree is skipped, not built (see
+     * {@link PrunedTreeReader}); past this, the event is {@code limit-exceeded}.
+     */
+    static final int MAX_TOKEN_DEPTH = 10_000;
+
+    /** Longest JSON number read (Jackson's default). Longer ones are {@code limit-exceeded}. */
+    static final int MAX_NUMBER_DIGITS = 1000;
 
     private final DecoderConfig cfg;
     private final AuditPreFilter preFilter;
     private final EventListSplitter splitter = new EventListSplitter();
-    private final ObjectMapper mapper;
     private final JsonFactory streaming;
     private final PrunedTreeReader treeReader;
     private final AuditEventParser parser;
@@ -64,21 +80,21 @@ public final class AuditDecoder {
 
     public AuditDecoder(DecoderConfig cfg) {
         this.cfg = cfg;
-        this.preFilter = new AuditPreFilter(cfg.maxDepth());
+        this.preFilter = new AuditPreFilter(MAX_TOKEN_DEPTH);
         StreamReadConstraints limits = StreamReadConstraints.builder()
-                .maxNestingDepth(cfg.maxDepth())
+                .maxNestingDepth(MAX_TOKEN_DEPTH)
                 .maxStringLength(cfg.maxStringLength())
                 .maxDocumentLength(cfg.maxRecordBytes())
-                .maxNumberLength(100)
+                .maxNumberLength(MAX_NUMBER_DIGITS)
                 .build();
+        // No STRICT_DUPLICATE_DETECTION: the tree reader fails duplicates in the envelope and lets the last
+        // one win in bodies, as the API server does.
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(limits)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
-        this.mapper = new ObjectMapper(factory).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.streaming = factory;
-        this.parser = new AuditEventParser(mapper);
-        this.treeReader = new PrunedTreeReader(factory);
+        this.treeReader = new PrunedTreeReader(factory, cfg.maxDepth());
+        this.parser = new AuditEventParser(treeReader);
         this.classifier = new EventClassifier(cfg);
         this.aks = new AksRecordsSplitter(factory);
         this.cloudWatch = new CloudWatchLogsSplitter(factory);
@@ -91,8 +107,13 @@ public final class AuditDecoder {
             return;
         }
         if (record.length() > cfg.maxRecordBytes() || record.length() > bytes.length) {
-            out.deadLetter(dead(record, bytes, 0, bytes.length, record.length(), "oversized",
-                    "record of " + record.length() + " bytes exceeds ingest.max-record-bytes=" + cfg.maxRecordBytes()));
+            DeadLetter dl = dead(record, bytes, 0, bytes.length, record.length(), "oversized",
+                    "record of " + record.length() + " bytes exceeds ingest.max-record-bytes=" + cfg.maxRecordBytes());
+            // Only a prefix may be here: the envelope fields come first, so the pre-filter can still judge it.
+            AuditPreFilter.Verdict v = preFilter.classify(bytes, 0, bytes.length);
+            // A stage-less event's prefix reads as truncated (MALFORMED): the envelope scan decides then.
+            deadLetterRelevant(record, bytes, 0, bytes.length, v == AuditPreFilter.Verdict.RELEVANT,
+                    v == AuditPreFilter.Verdict.UNCERTAIN || v == AuditPreFilter.Verdict.MALFORMED, dl, out);
             return;
         }
         if (isBlank(bytes, 0, bytes.length)) {
@@ -152,8 +173,9 @@ public final class AuditDecoder {
             case UNCERTAIN:
             default:
                 if (len > cfg.maxEventBytes()) {
-                    out.deadLetter(dead(rec, b, off, len, len, "oversized",
-                            "event of " + len + " bytes exceeds ingest.max-event-bytes=" + cfg.maxEventBytes()));
+                    deadLetterRelevant(rec, b, off, len, verdict == AuditPreFilter.Verdict.RELEVANT, true,
+                            dead(rec, b, off, len, len, "oversized",
+                                    "event of " + len + " bytes exceeds ingest.max-event-bytes=" + cfg.maxEventBytes()), out);
                     return;
                 }
                 parseFully(rec, b, off, len, verdict == AuditPreFilter.Verdict.UNCERTAIN, topLevel, out);
@@ -161,7 +183,7 @@ public final class AuditDecoder {
     }
 
     private void parseFully(RawAuditRecord rec, byte[] b, int off, int len, boolean recheck, boolean topLevel, Output out) {
-        JsonNode root = readTree(rec, b, off, len, out);
+        JsonNode root = readTree(rec, b, off, len, !recheck, out);
         if (root == null) {
             return;
         }
@@ -190,24 +212,30 @@ public final class AuditDecoder {
                 return;
             }
         }
-        parseAndClassify(rec, b, off, len, root, out);
+        parseAndClassify(rec, b, off, len, !recheck, root, out);
     }
 
-    /** The bounded tree of one object, or null when it was dead-lettered (limits, malformed, not an object). */
-    private JsonNode readTree(RawAuditRecord rec, byte[] b, int off, int len, Output out) {
+    /**
+     * The bounded tree of one object, or null when it was dead-lettered (limits, malformed, not an object). A
+     * failure of a record the byte scan called relevant ({@code knownRelevant}), or that its own scan shows to be
+     * a relevant write, also raises an undecodable finding.
+     */
+    private JsonNode readTree(RawAuditRecord rec, byte[] b, int off, int len, boolean knownRelevant, Output out) {
         JsonNode root;
         try {
             root = treeReader.read(b, off, len);
         } catch (StreamConstraintsException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "limit-exceeded", e.getOriginalMessage()));
+            deadLetterRelevant(rec, b, off, len, knownRelevant, true,
+                    dead(rec, b, off, len, len, "limit-exceeded", e.getOriginalMessage()), out);
             return null;
         } catch (JsonParseException e) {
             String msg = e.getOriginalMessage();
             String reason = msg != null && msg.startsWith("Duplicate field") ? "duplicate-key" : "malformed-json";
-            out.deadLetter(dead(rec, b, off, len, len, reason, msg));
+            deadLetterRelevant(rec, b, off, len, knownRelevant, true, dead(rec, b, off, len, len, reason, msg), out);
             return null;
         } catch (IOException | RuntimeException e) {
-            out.deadLetter(dead(rec, b, off, len, len, "malformed-json", String.valueOf(e.getMessage())));
+            deadLetterRelevant(rec, b, off, len, knownRelevant, true,
+                    dead(rec, b, off, len, len, "malformed-json", String.valueOf(e.getMessage())), out);
             return null;
         }
         if (root == null || !root.isObject()) {
@@ -218,16 +246,18 @@ public final class AuditDecoder {
     }
 
     /** Parses an audit Event's tree and keeps it unless the classifier drops it. */
-    private void parseAndClassify(RawAuditRecord rec, byte[] b, int off, int len, JsonNode root, Output out) {
+    private void parseAndClassify(RawAuditRecord rec, byte[] b, int off, int len, boolean knownRelevant, JsonNode root,
+                                  Output out) {
         WorkloadEvent event;
         try {
             event = parser.parse(root, rec.origin() + ":" + rec.position());
         } catch (BadEventException e) {
-            out.deadLetter(dead(rec, b, off, len, len, e.reason(), e.getMessage()));
+            deadLetterRelevant(rec, b, off, len, knownRelevant, true, dead(rec, b, off, len, len, e.reason(), e.getMessage()), out);
             return;
         } catch (RuntimeException e) {
-            // Defensive: a parser bug must cost one dead letter, never the job.
-            out.deadLetter(dead(rec, b, off, len, len, "decoder-error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+            // Defensive: a parser bug must cost one dead letter (and its finding), never the job.
+            deadLetterRelevant(rec, b, off, len, knownRelevant, true,
+                    dead(rec, b, off, len, len, "decoder-error", e.getClass().getSimpleName() + ": " + e.getMessage()), out);
             return;
         }
         if (source != null) {
@@ -239,6 +269,11 @@ public final class AuditDecoder {
             return;
         }
         out.event(event);
+        for (String[] note : parser.notes()) {
+            out.undecodable(new UndecodableEvent(rec.origin(), rec.position(), note[0], note[1], event.auditId(),
+                    event.verb(), event.resource(), event.namespace(), event.name(), event.username(), event.sourceIp(),
+                    event.userAgent(), event.responseCode(), event.eventTime()));
+        }
     }
 
     /** The envelope a parsed tree is, for records the byte scanner left to the parser. */
@@ -386,7 +421,8 @@ public final class AuditDecoder {
                     "event of " + len + " bytes exceeds ingest.max-event-bytes=" + cfg.maxEventBytes()));
             return;
         }
-        JsonNode entry = readTree(rec, b, off, len, out);
+        // The byte scan has read a relevant Kubernetes method in it: a failure from here on is a finding too.
+        JsonNode entry = readTree(rec, b, off, len, true, out);
         if (entry == null) {
             return;
         }
@@ -408,9 +444,26 @@ public final class AuditDecoder {
                 out.deadLetter(dead(rec, b, off, len, len, e.reason(), e.getMessage()));
                 return;
             }
-            parseAndClassify(rec, b, off, len, event, out);
+            parseAndClassify(rec, b, off, len, true, event, out);
         } finally {
             source = null;
+        }
+    }
+
+    /**
+     * Emits the dead letter of an event that failed after the pre-filter, and an undecodable finding when the
+     * event is a relevant workload write: known from the pre-filter's verdict, or, when {@code mayBeRelevant},
+     * from a lenient scan of its envelope.
+     */
+    private void deadLetterRelevant(RawAuditRecord rec, byte[] b, int off, int len, boolean knownRelevant,
+                                    boolean mayBeRelevant, DeadLetter dl, Output out) {
+        out.deadLetter(dl);
+        if (!knownRelevant && !mayBeRelevant) {
+            return;
+        }
+        EnvelopeScan scan = EnvelopeScan.of(b, off, len);
+        if (knownRelevant || scan.relevantWrite()) {
+            out.undecodable(scan.finding(rec.origin(), rec.position(), dl.reason(), dl.detail()));
         }
     }
 

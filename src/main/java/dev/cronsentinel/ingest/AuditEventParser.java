@@ -5,12 +5,11 @@ import static dev.cronsentinel.ingest.PodTemplateExtractor.text;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cronsentinel.model.PodTemplate;
 import dev.cronsentinel.model.WorkloadEvent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,30 +19,42 @@ import java.util.List;
  * Turns the parsed tree of one relevant audit event into a {@link WorkloadEvent}: who, where, what, when,
  * the outcome, the owner links, and every pod template the bodies carry.
  *
- * <p>Pod templates come from the request body, read by resource (CronJob
- * {@code spec.jobTemplate.spec.template.spec}, Job {@code spec.template.spec}, Pod {@code spec}). For
- * {@code patch} the request body is the patch (kubernetes#60110): a merge or strategic-merge patch is a
- * partial object and is read like one; a JSON Patch array is rebuilt into the partial object its
- * {@code add}/{@code replace} ops describe; and the {@code kubectl.kubernetes.io/last-applied-configuration}
+ * <p>Pod templates are read by resource (CronJob {@code spec.jobTemplate.spec.template.spec}, Job
+ * {@code spec.template.spec}, Pod {@code spec}) from what the API server stored: at level
+ * {@code RequestResponse} the {@code responseObject} of a create, update or patch is the object re-encoded
+ * from its typed, stored form, so it is the whole template whatever the request looked like (a strategic
+ * merge patch of only {@code args} included), and it is what is scored. The request is what the client
+ * claimed; it is read only when the event has no stored object with a pod spec (level {@code Request}, or a
+ * response without the template). For {@code patch} the request body is then the patch (kubernetes#60110): a
+ * merge or strategic-merge patch is a partial object and is read like one; a JSON Patch array is rebuilt into
+ * the partial object its ops write ({@link JsonPatchRebuild}); and the {@code kubectl.kubernetes.io/last-applied-configuration}
  * annotation, the whole manifest of a {@code kubectl apply}, is parsed and read as well.
  */
 public final class AuditEventParser {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
 
-    /** Nodes the rebuild of one JSON Patch may create beyond what the patch carries (padding, parents). */
-    static final int MAX_PATCH_GROWTH = 4096;
+    /** The reason of the note left when a {@code last-applied-configuration} annotation is not JSON. */
+    static final String UNPARSABLE_LAST_APPLIED = "unparsable-last-applied-configuration";
 
-    /** Deepest JSON Pointer of a JSON Patch op that is applied; the deepest scored field has 11 segments. */
-    static final int MAX_POINTER_SEGMENTS = 64;
+    private final PrunedTreeReader reader;
+    private final List<String[]> notes = new ArrayList<>(1);
 
-    private final ObjectMapper mapper;
+    /** @param reader the decoder's reader, carrying its read limits (depth, string and number length) */
+    AuditEventParser(PrunedTreeReader reader) {
+        this.reader = reader;
+    }
 
-    /** @param mapper a mapper already carrying the decoder's read limits (depth, string length) */
-    public AuditEventParser(ObjectMapper mapper) {
-        this.mapper = mapper;
+    /**
+     * What the last {@link #parse} read past leniently, as {@code {reason, detail}} pairs: parts of the event
+     * that the API server accepts and that were ignored rather than failing the event. Each becomes evidence
+     * (an undecodable finding) next to the event. Cleared by every parse.
+     */
+    List<String[]> notes() {
+        return notes;
     }
 
     public WorkloadEvent parse(JsonNode root, String origin) throws BadEventException {
+        notes.clear();
         if (!root.isObject()) {
             throw new BadEventException("not-an-object", "an audit event must be a JSON object");
         }
@@ -166,9 +177,10 @@ public final class AuditEventParser {
         Boolean suspend = null;
         boolean keepsNoHistory = false;
         if (("cronjobs".equals(resource) || "jobs".equals(resource)) && !"delete".equals(verb)) {
-            // The stored object when the level gives it; else the request (a JSON Patch read as the object it writes).
+            // The stored object when the level gives it; else the request (a JSON Patch read as the object it writes;
+            // its notes are the template rebuild's to raise, once).
             JsonNode full = response != null ? response
-                    : request != null && request.isArray() ? jsonPatchToTree((ArrayNode) request) : request;
+                    : request != null && request.isArray() ? JsonPatchRebuild.rebuild((ArrayNode) request, new ArrayList<>()) : request;
             JsonNode spec = full != null && full.isObject() ? full.get("spec") : null;
             if (spec != null && spec.isObject()) {
                 if ("cronjobs".equals(resource)) {
@@ -184,7 +196,7 @@ public final class AuditEventParser {
         }
 
         // A delete's request body is DeleteOptions, never a workload.
-        List<PodTemplate> templates = "delete".equals(verb) ? List.of() : templates(verb, resource, request);
+        List<PodTemplate> templates = "delete".equals(verb) ? List.of() : templates(verb, resource, request, response);
 
         return new WorkloadEvent(
                 text(root, "auditID", "auditID"),
@@ -216,14 +228,23 @@ public final class AuditEventParser {
                 origin);
     }
 
-    private List<PodTemplate> templates(String verb, String resource, JsonNode request) throws BadEventException {
+    private List<PodTemplate> templates(String verb, String resource, JsonNode request, JsonNode response)
+            throws BadEventException {
+        if (response != null && (!"patch".equals(verb) || patchTouchesTemplate(request, resource))) {
+            // The stored object: scored instead of the client's claim (issue 16, row 7).
+            PodTemplate stored = PodTemplateExtractor.extract("responseObject", "responseObject", response, resource);
+            if (stored != null) {
+                return List.of(stored);
+            }
+        }
         if (request == null) {
             return List.of();
         }
         List<PodTemplate> out = new ArrayList<>(2);
         if ("patch".equals(verb)) {
             if (request.isArray()) {
-                add(out, PodTemplateExtractor.extract("json-patch", "requestObject(json-patch)", jsonPatchToTree((ArrayNode) request), resource));
+                add(out, PodTemplateExtractor.extract("json-patch", "requestObject(json-patch)",
+                        JsonPatchRebuild.rebuild((ArrayNode) request, notes), resource));
             } else if (request.isObject()) {
                 add(out, PodTemplateExtractor.extract("patch", "requestObject", request, resource));
             } else {
@@ -242,6 +263,58 @@ public final class AuditEventParser {
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * True when a patch may change the pod template: the evidence of what this request changed. A patch that
+     * leaves the template alone (suspend, schedule, labels) is not judged again on the template it finds
+     * stored, which was judged when it was written; one that touches it is judged on the stored result.
+     * Conservative: a JSON Patch op whose {@code path} or {@code from} is the template, inside it or above it
+     * (the root {@code ""} included), a merge patch with a value at the template's path, any patch directive
+     * ({@code $patch}, {@code $setElementOrder/...}) on the way, or a patch that is neither, all count.
+     */
+    static boolean patchTouchesTemplate(JsonNode request, String resource) {
+        String[] path = PodTemplateExtractor.podSpecPath(resource);
+        int templateDepth = "pods".equals(resource) ? 1 : 2; // spec | spec.jobTemplate | spec.template
+        if (request == null || !(request.isArray() || request.isObject())) {
+            return true;
+        }
+        if (request.isArray()) {
+            StringBuilder pointer = new StringBuilder();
+            for (int i = 0; i < templateDepth; i++) {
+                pointer.append('/').append(path[i]);
+            }
+            String template = pointer.toString();
+            for (JsonNode op : request) {
+                for (String field : new String[] {"path", "from"}) {
+                    JsonNode p = op.get(field);
+                    if (p != null && p.isTextual()) {
+                        String ptr = p.textValue();
+                        if (ptr.equals(template) || ptr.startsWith(template + "/") || template.startsWith(ptr + "/") || ptr.isEmpty()) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            return false;
+        }
+        JsonNode node = request;
+        for (int i = 0; i < templateDepth; i++) {
+            java.util.Iterator<String> names = node.fieldNames();
+            while (names.hasNext()) {
+                if (names.next().startsWith("$")) {
+                    return true;
+                }
+            }
+            node = node.get(path[i]);
+            if (node == null) {
+                return false;
+            }
+            if (!node.isObject()) {
+                return true;
+            }
+        }
+        return true;
+    }
+
     private static void add(List<PodTemplate> out, PodTemplate t) {
         if (t != null) {
             out.add(t);
@@ -249,173 +322,21 @@ public final class AuditEventParser {
     }
 
     /** Parses the escaped manifest of a {@code kubectl apply}, when the patch carries one. */
-    private JsonNode lastApplied(JsonNode patch) throws BadEventException {
+    private JsonNode lastApplied(JsonNode patch) {
         JsonNode text = patch.isObject() ? patch.path("metadata").path("annotations").get(LAST_APPLIED) : null;
         if (text == null || !text.isTextual() || text.textValue().isBlank()) {
             return null;
         }
         try {
-            JsonNode manifest = mapper.readTree(text.textValue());
+            JsonNode manifest = reader.readBody(text.textValue().getBytes(StandardCharsets.UTF_8));
             return manifest != null && manifest.isObject() ? manifest : null;
-        } catch (JsonProcessingException e) {
-            throw new BadEventException("malformed-json", "the " + LAST_APPLIED + " annotation is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // The API server stores any string there; it is kubectl's claim, not the spec. Ignored, with evidence.
+            String why = e instanceof JsonProcessingException ? ((JsonProcessingException) e).getOriginalMessage() : e.getMessage();
+            notes.add(new String[] {UNPARSABLE_LAST_APPLIED,
+                    "the " + LAST_APPLIED + " annotation is not valid JSON and was ignored: " + bounded(String.valueOf(why))});
+            return null;
         }
-    }
-
-    /**
-     * Rebuilds the partial object that a JSON Patch's {@code add}/{@code replace} ops write, so the same
-     * extractor reads it: {@code {"op":"add","path":"/spec/template/spec/hostNetwork","value":true}} becomes
-     * {@code {"spec":{"template":{"spec":{"hostNetwork":true}}}}}. Removals and tests write nothing new.
-     *
-     * <p>The rebuilt tree must stay about as small as the patch. Without a bound, thousands of ops in one
-     * 1 MiB event that each name index 9999 of a new array (padded with nulls to reach it), or a new chain of
-     * objects, would build gigabytes. So every node the rebuild creates that the patch did not carry (padding
-     * slots, intermediate objects and arrays) is drawn from one budget per patch, {@link #MAX_PATCH_GROWTH};
-     * an op that would overdraw it, or whose pointer is deeper than {@link #MAX_POINTER_SEGMENTS}, is skipped.
-     * Real patches need a few dozen nodes (the deepest scored field is 11 segments down), and the API server
-     * rejects an {@code add} beyond the end of an array anyway.
-     */
-    static ObjectNode jsonPatchToTree(ArrayNode ops) throws BadEventException {
-        ObjectNode root = JsonNodeFactory.instance.objectNode();
-        int[] growthLeft = {MAX_PATCH_GROWTH};
-        for (int i = 0; i < ops.size(); i++) {
-            JsonNode op = ops.get(i);
-            if (!op.isObject()) {
-                throw BadEventException.wrongType("requestObject[" + i + "]", "a JSON Patch operation object");
-            }
-            String kind = text(op, "op", "requestObject[" + i + "].op");
-            String pointer = text(op, "path", "requestObject[" + i + "].path");
-            if (kind == null || pointer == null || !(kind.equals("add") || kind.equals("replace"))) {
-                continue;
-            }
-            JsonNode value = op.get("value");
-            if (value == null) {
-                continue;
-            }
-            setAtPointer(root, pointer, value, growthLeft);
-        }
-        return root;
-    }
-
-    /**
-     * Sets a copy of {@code value} at a JSON Pointer, creating what is missing on the way, unless that would
-     * create more nodes than {@code growthLeft[0]} (then nothing is changed).
-     */
-    private static void setAtPointer(ObjectNode root, String pointer, JsonNode value, int[] growthLeft) {
-        if (pointer.isEmpty() || pointer.charAt(0) != '/') {
-            return;
-        }
-        String[] segs = pointer.substring(1).split("/", MAX_POINTER_SEGMENTS + 1);
-        if (segs.length > MAX_POINTER_SEGMENTS) {
-            return;
-        }
-        int growth = growthNeeded(root, segs);
-        if (growth > growthLeft[0]) {
-            return;
-        }
-        growthLeft[0] -= growth;
-        JsonNode node = root;
-        for (int i = 0; i < segs.length; i++) {
-            String seg = unescape(segs[i]);
-            boolean last = i == segs.length - 1;
-            boolean nextIsIndex = !last && isArraySlot(segs[i + 1]);
-            if (node.isObject()) {
-                ObjectNode obj = (ObjectNode) node;
-                if (last) {
-                    obj.set(seg, value.deepCopy());
-                    return;
-                }
-                JsonNode child = obj.get(seg);
-                if (child == null || !child.isContainerNode()) {
-                    child = nextIsIndex ? obj.putArray(seg) : obj.putObject(seg);
-                }
-                node = child;
-            } else if (node.isArray()) {
-                ArrayNode arr = (ArrayNode) node;
-                int idx = arrayIndex(arr, seg);
-                if (idx < 0) {
-                    return;
-                }
-                while (arr.size() <= idx) {
-                    arr.addNull();
-                }
-                if (last) {
-                    arr.set(idx, value.deepCopy());
-                    return;
-                }
-                JsonNode child = arr.get(idx);
-                if (child == null || !child.isContainerNode()) {
-                    child = nextIsIndex ? JsonNodeFactory.instance.arrayNode() : JsonNodeFactory.instance.objectNode();
-                    arr.set(idx, child);
-                }
-                node = child;
-            } else {
-                return;
-            }
-        }
-    }
-
-    /**
-     * How many nodes {@link #setAtPointer} would create for this pointer: intermediate containers that do not
-     * exist yet, and null slots that pad an array up to the named index. Walks the existing tree read-only.
-     */
-    private static int growthNeeded(ObjectNode root, String[] segs) {
-        int created = 0;
-        JsonNode node = root;
-        for (int i = 0; i < segs.length; i++) {
-            boolean last = i == segs.length - 1;
-            JsonNode child;
-            if (node == null) {
-                // Below a container created by this op: it starts empty.
-                if (isIndex(segs[i])) {
-                    created += Integer.parseInt(segs[i]);
-                }
-                child = null;
-            } else if (node.isObject()) {
-                child = node.get(unescape(segs[i]));
-            } else if (node.isArray()) {
-                int idx = arrayIndex((ArrayNode) node, segs[i]);
-                if (idx < 0) {
-                    return created;
-                }
-                created += Math.max(0, idx - node.size());
-                child = idx < node.size() ? node.get(idx) : null;
-            } else {
-                return created;
-            }
-            if (!last && (child == null || !child.isContainerNode())) {
-                created++;
-                child = null;
-            }
-            node = child;
-        }
-        return created;
-    }
-
-    /** The index an array segment names ({@code -} is the end), or -1 when it names none we will create. */
-    private static int arrayIndex(ArrayNode arr, String seg) {
-        int idx = seg.equals("-") ? arr.size() : (isIndex(seg) ? Integer.parseInt(seg) : -1);
-        return idx > 10_000 ? -1 : idx;
-    }
-
-    private static boolean isArraySlot(String seg) {
-        return seg.equals("-") || isIndex(seg);
-    }
-
-    private static String unescape(String seg) {
-        return seg.replace("~1", "/").replace("~0", "~");
-    }
-
-    private static boolean isIndex(String s) {
-        if (s.isEmpty() || s.length() > 6) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static JsonNode controllerOwner(JsonNode meta) {

@@ -3,6 +3,7 @@ package dev.cronsentinel.ingest;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.UndecodableEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.runtime.JobMetrics;
 import java.util.HashMap;
@@ -18,8 +19,11 @@ import org.apache.flink.util.OutputTag;
  * The decode stage: raw records in, relevant {@link WorkloadEvent}s out, dead letters to a side output.
  * A thin Flink shell around the pure {@link AuditDecoder}; it only adds metrics.
  *
+ * <p>Relevant writes that could not be decoded go to a second side output, {@link #UNDECODABLE}, besides their
+ * dead letter: the topology turns each into an {@code undecodable} alert.
+ *
  * <p>Metrics (group {@code cronsentinel}): {@code recordsIn}, {@code eventsDecoded}, {@code eventsFiltered},
- * {@code deadLettered}; {@code eventsFiltered} again per reason in the group {@code reason=<token>} (the stable
+ * {@code deadLettered}; {@code undecodableFindings}; {@code eventsFiltered} again per reason in the group {@code reason=<token>} (the stable
  * tokens of docs/DETECTION.md: {@code verb}, {@code aks-category}, {@code eks-control-message}, ...).
  */
 public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEvent> {
@@ -27,6 +31,9 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
 
     /** Undecodable input, with raw bytes (or a bounded prefix), position and reason. */
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
+
+    /** Relevant workload writes that could not be decoded, and evidence of lenient reads (issue 16, row 4). */
+    public static final OutputTag<UndecodableEvent> UNDECODABLE = new OutputTag<>("undecodable") {};
 
     private final DecoderConfig config;
     private transient AuditDecoder decoder;
@@ -37,6 +44,7 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
     private transient Map<String, Counter> filteredByReason;
     private transient MetricGroup metrics;
     private transient Counter deadLettered;
+    private transient Counter undecodable;
     private transient Context ctx;
     private transient Collector<WorkloadEvent> out;
     private transient AuditDecoder.Output output;
@@ -55,6 +63,7 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
         filteredByReason = new HashMap<>();
         metrics = group;
         deadLettered = group.counter("deadLettered");
+        undecodable = group.counter("undecodableFindings");
         // One reusable callback: the decode path allocates nothing per irrelevant event.
         output = new AuditDecoder.Output() {
             @Override
@@ -73,6 +82,12 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
             public void filtered(String reason) {
                 filtered.inc();
                 filteredByReason.computeIfAbsent(reason, r -> metrics.addGroup("reason", r).counter("eventsFiltered")).inc();
+            }
+
+            @Override
+            public void undecodable(UndecodableEvent finding) {
+                undecodable.inc();
+                ctx.output(UNDECODABLE, finding);
             }
         };
     }

@@ -13,7 +13,13 @@ public enum AlertKind {
     /** A suspicious spawn whose root the job never saw. */
     ORPHAN,
     /** A row of a seed-query compatibility profile ({@code splunk}, {@code sumo}). */
-    COMPAT;
+    COMPAT,
+    /**
+     * A CronJob/Job/Pod write that the byte scan recognised but that could not be decoded (too large,
+     * malformed, past a limit, wrongly typed): the spec is unknown, the write is not ignored. Last, so the
+     * ordinals of the kinds before it stay as they were.
+     */
+    UNDECODABLE;
 
     /** The wire name: alert JSON writes enums through {@code toString()}. */
     @Override

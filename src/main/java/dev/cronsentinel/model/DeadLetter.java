@@ -10,4 +10,23 @@ package dev.cronsentinel.model;
  * @param payloadLength the length of the whole original record
  */
 public record DeadLetter(
-        String origin, long position, String reason, String detail, byte[] payload, int payloadLength) {}
+        String origin, long position, String reason, String detail, byte[] payload, int payloadLength) {
+
+    /**
+     * The dead letter of an event decoded already, whose raw bytes are gone: {@code eventOrigin} is the event's
+     * {@code origin} ({@code <source>:<position>}, as the decoder writes it) and {@code payload} a summary.
+     */
+    public static DeadLetter ofDecoded(String eventOrigin, String reason, String detail, byte[] payload) {
+        int colon = eventOrigin == null ? -1 : eventOrigin.lastIndexOf(':');
+        long position = 0;
+        if (colon >= 0) {
+            try {
+                position = Long.parseLong(eventOrigin.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                colon = -1;
+            }
+        }
+        return new DeadLetter(colon < 0 ? eventOrigin : eventOrigin.substring(0, colon), position, reason, detail, payload,
+                payload.length);
+    }
+}

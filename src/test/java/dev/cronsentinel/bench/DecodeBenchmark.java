@@ -69,6 +69,7 @@ public class DecodeBenchmark {
         final List<WorkloadEvent> events = new ArrayList<>();
         long filtered;
         long dead;
+        long undecodable;
 
         @Override
         public void event(WorkloadEvent event) {
@@ -78,6 +79,11 @@ public class DecodeBenchmark {
         @Override
         public void deadLetter(DeadLetter deadLetter) {
             dead++;
+        }
+
+        @Override
+        public void undecodable(dev.cronsentinel.model.UndecodableEvent finding) {
+            undecodable++;
         }
 
         @Override

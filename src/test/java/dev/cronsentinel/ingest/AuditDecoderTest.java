@@ -206,7 +206,7 @@ class AuditDecoderTest {
             }
         }
         assertThat(decode(DecoderConfig.defaults(), invalidUtf8).deadLetters).extracting(DeadLetter::reason).containsExactly("malformed-json");
-        String deep = event("create", CJ_REF, "\"requestObject\":{\"x\":" + "[".repeat(200) + "]".repeat(200) + "}");
+        String deep = event("create", CJ_REF, "\"annotations\":{\"x\":" + "[".repeat(200) + "]".repeat(200) + "}");
         assertThat(reason(deep)).isIn("limit-exceeded", "malformed-json");
         assertThat(reason("")).isEqualTo("empty-record");
         assertThat(reason("[{\"verb\":\"create\"}]")).isEqualTo("malformed-json");

@@ -51,7 +51,8 @@ class GkeAuditLogTest {
         assertThat(e.eventTime()).isEqualTo(Instant.parse("2026-11-20T10:00:00.123Z").toEpochMilli());
         assertThat(e.schedule()).isEqualTo("*/5 * * * *");
         assertThat(e.templates()).singleElement().satisfies(t -> {
-            assertThat(t.path()).isEqualTo("requestObject.spec.jobTemplate.spec.template.spec");
+            // GKE's response is the stored object, and the stored object is what is judged (issue 16, row 7).
+            assertThat(t.path()).isEqualTo("responseObject.spec.jobTemplate.spec.template.spec");
             assertThat(t.hostPID()).isTrue();
             assertThat(t.containers()).singleElement().satisfies(c -> assertThat(c.privileged()).isTrue());
         });

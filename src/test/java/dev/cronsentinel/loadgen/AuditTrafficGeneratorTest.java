@@ -65,6 +65,11 @@ class AuditTrafficGeneratorTest {
         public void filtered(String reason) {
             filtered.merge(reason, 1L, Long::sum);
         }
+
+        @Override
+        public void undecodable(dev.cronsentinel.model.UndecodableEvent finding) {
+            dead.add(new DeadLetter(finding.origin(), finding.position(), "undecodable:" + finding.reason(), finding.detail(), new byte[0], 0));
+        }
     }
 
     @Test

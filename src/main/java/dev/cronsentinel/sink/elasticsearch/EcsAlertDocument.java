@@ -320,6 +320,8 @@ public final class EcsAlertDocument {
                 return "CronSentinel: suspicious CronJob, Job or Pod request refused";
             case UNSCORED:
                 return "CronSentinel: CronJob or Job written with its spec hidden by the audit policy";
+            case UNDECODABLE:
+                return "CronSentinel: CronJob, Job or Pod written in a form the detector could not decode";
             case ESCALATION:
                 return "CronSentinel: suspicious CronJob or Job spawned Jobs and Pods";
             case ORPHAN:

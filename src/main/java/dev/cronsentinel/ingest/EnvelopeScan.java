@@ -43,6 +43,8 @@ final class EnvelopeScan {
     private String receivedTimestamp;
     private boolean anyWriteVerb;
     private boolean anyWorkloadResource;
+    private String gkeInsertId;
+    private String gkeTimestamp;
 
     private EnvelopeScan() {}
 
@@ -75,7 +77,11 @@ final class EnvelopeScan {
         if (time < 0) {
             time = time(receivedTimestamp);
         }
-        return new UndecodableEvent(origin, position, reason, detail, auditId, verb, resource, namespace, name,
+        if (time < 0) {
+            time = time(gkeTimestamp);
+        }
+        return new UndecodableEvent(origin, position, reason, detail, auditId != null ? auditId : gkeInsertId, verb,
+                resource, namespace, name,
                 username, sourceIp, userAgent, code, time);
     }
 
@@ -148,6 +154,20 @@ final class EnvelopeScan {
                         p.skipChildren();
                     }
                     break;
+                case "protoPayload":
+                    // A GKE Cloud Audit Logs entry: the same facts under Google's names (GkeAuditLogMapper).
+                    if (t == JsonToken.START_OBJECT) {
+                        protoPayload(p);
+                    } else {
+                        p.skipChildren();
+                    }
+                    break;
+                case "insertId":
+                    gkeInsertId = first(gkeInsertId, p, t);
+                    break;
+                case "timestamp":
+                    gkeTimestamp = first(gkeTimestamp, p, t);
+                    break;
                 case "responseStatus":
                     if (t == JsonToken.START_OBJECT) {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -166,6 +186,87 @@ final class EnvelopeScan {
                     p.skipChildren();
             }
         }
+    }
+
+    private void protoPayload(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (f) {
+                case "methodName": {
+                    GkeMethod m = GkeMethod.parse(string(p, t));
+                    if (m != null) {
+                        String v = m.verb();
+                        if (v != null && (v.equals("create") || v.equals("update") || v.equals("patch"))) {
+                            anyWriteVerb = true;
+                        }
+                        String r = m.resource();
+                        if (r != null && (r.equals("cronjobs") || r.equals("jobs") || r.equals("pods"))) {
+                            anyWorkloadResource = true;
+                        }
+                        verb = verb == null ? v : verb;
+                        resource = resource == null ? r : resource;
+                        subresource = subresource == null ? m.subresource() : subresource;
+                    }
+                    break;
+                }
+                case "resourceName": {
+                    String rn = string(p, t);
+                    String[] parts = rn == null ? new String[0] : rn.split("/", 64);
+                    for (int i = 0; i + 1 < parts.length; i++) {
+                        if ("namespaces".equals(parts[i])) {
+                            namespace = namespace == null ? parts[i + 1] : namespace;
+                            if (i + 3 < parts.length) {
+                                name = name == null ? parts[i + 3] : name;
+                            }
+                            break;
+                        }
+                    }
+                    break;
+                }
+                case "authenticationInfo":
+                    username = username == null ? member(p, t, "principalEmail") : username;
+                    break;
+                case "requestMetadata":
+                    if (t == JsonToken.START_OBJECT) {
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String g = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if ("callerIp".equals(g)) {
+                                sourceIp = first(sourceIp, p, v);
+                            } else if ("callerSuppliedUserAgent".equals(g)) {
+                                userAgent = first(userAgent, p, v);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    } else {
+                        p.skipChildren();
+                    }
+                    break;
+                default:
+                    p.skipChildren();
+            }
+        }
+    }
+
+    /** The string member {@code field} of the object at {@code t}, or null; the object is consumed. */
+    private static String member(JsonParser p, JsonToken t, String field) throws IOException {
+        if (t != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            return null;
+        }
+        String out = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String f = p.currentName();
+            JsonToken v = p.nextToken();
+            if (field.equals(f)) {
+                out = first(out, p, v);
+            } else {
+                p.skipChildren();
+            }
+        }
+        return out;
     }
 
     private void user(JsonParser p) throws IOException {

@@ -128,6 +128,32 @@ class UndecodableFindingTest {
         assertThat(irrelevant.undecodable).isEmpty();
     }
 
+    /**
+     * A GKE entry the decoder cannot place (no timestamp, as in Panther's hand-written GKE tests): the finding
+     * names what Google's fields say, so an analyst sees who wrote which CronJob where.
+     */
+    @Test
+    void anUndecodableGkeEntryNamesTheActorAndTheObjectFromGooglesFields() {
+        String gke = "{\"protoPayload\":{\"@type\":\"type.googleapis.com/google.cloud.audit.AuditLog\","
+                + "\"authenticationInfo\":{\"principalEmail\":\"mallory@example.com\"},"
+                + "\"requestMetadata\":{\"callerIp\":\"203.0.113.9\",\"callerSuppliedUserAgent\":\"kubectl/v1.31\"},"
+                + "\"methodName\":\"io.k8s.batch.v1.cronjobs.create\","
+                + "\"resourceName\":\"batch/v1/namespaces/prod/cronjobs/backup\","
+                + "\"request\":{\"kind\":\"CronJob\",\"spec\":{}}},\"insertId\":\"gke-1\"}";
+        TestData.Decoded d = decode(gke);
+        assertThat(d.deadLetters).extracting(DeadLetter::reason).containsExactly("missing-timestamp");
+        assertThat(d.undecodable).singleElement().satisfies(u -> {
+            assertThat(u.verb()).isEqualTo("create");
+            assertThat(u.resource()).isEqualTo("cronjobs");
+            assertThat(u.namespace()).isEqualTo("prod");
+            assertThat(u.name()).isEqualTo("backup");
+            assertThat(u.username()).isEqualTo("mallory@example.com");
+            assertThat(u.sourceIp()).isEqualTo("203.0.113.9");
+            assertThat(u.userAgent()).isEqualTo("kubectl/v1.31");
+            assertThat(u.auditId()).isEqualTo("gke-1");
+        });
+    }
+
     @Test
     void theFindingBecomesAnUndecodableAlert() throws Exception {
         UndecodableEvent known = new UndecodableEvent("k-0", 3, "limit-exceeded", "String value length exceeds", "a-1", "patch",

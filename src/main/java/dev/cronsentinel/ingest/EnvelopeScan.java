@@ -104,14 +104,9 @@ final class EnvelopeScan {
                 case "auditID":
                     auditId = first(auditId, p, t);
                     break;
-                case "verb": {
-                    String v = string(p, t);
-                    if (v != null && (v.equals("create") || v.equals("update") || v.equals("patch"))) {
-                        anyWriteVerb = true;
-                    }
-                    verb = verb == null ? v : verb;
+                case "verb":
+                    verb(string(p, t));
                     break;
-                }
                 case "stage":
                     stage = first(stage, p, t);
                     break;
@@ -125,11 +120,7 @@ final class EnvelopeScan {
                     receivedTimestamp = first(receivedTimestamp, p, t);
                     break;
                 case "user":
-                    if (t == JsonToken.START_OBJECT) {
-                        user(p);
-                    } else {
-                        p.skipChildren();
-                    }
+                    username = username == null ? member(p, t, "username") : username;
                     break;
                 case "sourceIPs":
                     if (t == JsonToken.START_ARRAY) {
@@ -196,16 +187,8 @@ final class EnvelopeScan {
                 case "methodName": {
                     GkeMethod m = GkeMethod.parse(string(p, t));
                     if (m != null) {
-                        String v = m.verb();
-                        if (v != null && (v.equals("create") || v.equals("update") || v.equals("patch"))) {
-                            anyWriteVerb = true;
-                        }
-                        String r = m.resource();
-                        if (r != null && (r.equals("cronjobs") || r.equals("jobs") || r.equals("pods"))) {
-                            anyWorkloadResource = true;
-                        }
-                        verb = verb == null ? v : verb;
-                        resource = resource == null ? r : resource;
+                        verb(m.verb());
+                        resource(m.resource());
                         subresource = subresource == null ? m.subresource() : subresource;
                     }
                     break;
@@ -269,16 +252,20 @@ final class EnvelopeScan {
         return out;
     }
 
-    private void user(JsonParser p) throws IOException {
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String f = p.currentName();
-            JsonToken t = p.nextToken();
-            if ("username".equals(f)) {
-                username = first(username, p, t);
-            } else {
-                p.skipChildren();
-            }
+    /** A verb, written once or more: the first counts, and any write verb among them makes it relevant. */
+    private void verb(String v) {
+        if (v != null && (v.equals("create") || v.equals("update") || v.equals("patch"))) {
+            anyWriteVerb = true;
         }
+        verb = verb == null ? v : verb;
+    }
+
+    /** A resource, likewise: any workload resource among its values makes it relevant. */
+    private void resource(String r) {
+        if (r != null && (r.equals("cronjobs") || r.equals("jobs") || r.equals("pods"))) {
+            anyWorkloadResource = true;
+        }
+        resource = resource == null ? r : resource;
     }
 
     private void objectRef(JsonParser p) throws IOException {
@@ -286,14 +273,9 @@ final class EnvelopeScan {
             String f = p.currentName();
             JsonToken t = p.nextToken();
             switch (f) {
-                case "resource": {
-                    String r = string(p, t);
-                    if (r != null && (r.equals("cronjobs") || r.equals("jobs") || r.equals("pods"))) {
-                        anyWorkloadResource = true;
-                    }
-                    resource = resource == null ? r : resource;
+                case "resource":
+                    resource(string(p, t));
                     break;
-                }
                 case "subresource":
                     subresource = first(subresource, p, t);
                     break;

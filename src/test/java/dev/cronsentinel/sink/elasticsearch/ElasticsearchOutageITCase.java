@@ -171,7 +171,10 @@ class ElasticsearchOutageITCase {
         assertThat(all).containsAll(expected.workloadIds.keySet());
         assertThat(es.documents(index).keySet()).isEqualTo(all);
         assertThat(es.count(index)).isEqualTo(all.size());
-        assertThat(dead.results()).isEmpty();
+        // The second file's lines interleave in time with the first's: those already behind the watermark when the
+        // file appears are late for correlation, and reach the dead-letter sink instead of being lost (issue 16).
+        // Nothing else may be dead-lettered.
+        assertThat(dead.results()).allSatisfy(d -> assertThat(d.reason()).isEqualTo("late-for-correlation"));
         assertThat(es.indexExists(index + "-dead-letters")).isFalse();
     }
 
@@ -221,7 +224,10 @@ class ElasticsearchOutageITCase {
         // Emitted once each: the restart did not re-read their events, so only the restored buffer can have written them.
         assertThat(emitted.results()).filteredOn(a -> split.lateIds().contains(a.alertId())).hasSize(split.lateIds().size());
         assertThat(es.documents(index).keySet()).isEqualTo(distinctIds(emitted));
-        assertThat(dead.results()).isEmpty();
+        // The second file's lines interleave in time with the first's: those already behind the watermark when the
+        // file appears are late for correlation, and reach the dead-letter sink instead of being lost (issue 16).
+        // Nothing else may be dead-lettered.
+        assertThat(dead.results()).allSatisfy(d -> assertThat(d.reason()).isEqualTo("late-for-correlation"));
     }
 
     private static JobStatus jobStatus(JobClient job) {

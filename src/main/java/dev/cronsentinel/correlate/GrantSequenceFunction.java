@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.ToLongFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -141,27 +142,22 @@ public class GrantSequenceFunction extends KeyedCoProcessFunction<String, KeyedG
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Alert> out) throws Exception {
-        List<RbacGrant> liveGrants = new ArrayList<>();
-        for (RbacGrant g : grants.get()) {
-            if (g.eventTime() + window > timestamp) {
-                liveGrants.add(g);
+        prune(grants, RbacGrant::eventTime, timestamp);
+        prune(writes, WorkloadWrite::eventTime, timestamp);
+    }
+
+    /** Drops the entries whose window has ended by {@code timestamp}; clears the state when none is left. */
+    private <T> void prune(ListState<T> state, ToLongFunction<T> time, long timestamp) throws Exception {
+        List<T> live = new ArrayList<>();
+        for (T t : state.get()) {
+            if (time.applyAsLong(t) + window > timestamp) {
+                live.add(t);
             }
         }
-        List<WorkloadWrite> liveWrites = new ArrayList<>();
-        for (WorkloadWrite w : writes.get()) {
-            if (w.eventTime() + window > timestamp) {
-                liveWrites.add(w);
-            }
-        }
-        if (liveGrants.isEmpty()) {
-            grants.clear();
+        if (live.isEmpty()) {
+            state.clear();
         } else {
-            grants.update(liveGrants);
-        }
-        if (liveWrites.isEmpty()) {
-            writes.clear();
-        } else {
-            writes.update(liveWrites);
+            state.update(live);
         }
     }
 

@@ -8,12 +8,14 @@ import dev.cronsentinel.compat.SeedQueryProfile;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.context.ContextStage;
 import dev.cronsentinel.correlate.CorrelationStage;
+import dev.cronsentinel.correlate.GrantSequenceStage;
 import dev.cronsentinel.correlate.LateEventDeadLetters;
 import dev.cronsentinel.ingest.DecodeFunction;
 import dev.cronsentinel.ingest.EventTimeGuard;
 import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.RbacGrant;
 import dev.cronsentinel.model.ScoredEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.redact.Redaction;
@@ -42,6 +44,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *                    ┌───────────────────────────────────┴───────────────────────────────────┐
  *                    ▼                                                                       ▼
  *  alerts (workload, attempt, unscored) ─► group repeats              correlate (CronJob -> Job -> Pod) ─► alerts (escalation, orphan)
+ *                                                                      sequences (keyBy identity, with the decoder's RBAC grants) ─► alerts (sequence)
  * </pre>
  *
  * Every operator has a stable uid (savepoint compatibility) and a name that reads like the architecture in
@@ -142,6 +145,14 @@ public final class Topology {
         // Correlation: spawns never alert on their own above; their chains escalate here (operators uid'd correlate-*).
         CorrelationStage.Result correlated = CorrelationStage.attach(contextual,
                 config.correlation().forRules(rules.profile(), rules.alertThreshold()));
+        // RBAC grants then workloads (issue 19 item 2): grants come off the decoder's side output, keyed by identity
+        // with the workload writes; nothing else crosses this exchange (correlate/GrantSequenceStage).
+        WatermarkStrategy<RbacGrant> grantWatermarks = WatermarkStrategy
+                .<RbacGrant>forBoundedOutOfOrderness(config.eventTime().maxOutOfOrderness())
+                .withTimestampAssigner((g, previous) -> g.eventTime())
+                .withIdleness(config.eventTime().idleness());
+        DataStream<Alert> sequences = GrantSequenceStage.attach(decoded.getSideOutput(DecodeFunction.RBAC_GRANTS), contextual,
+                config.rbacSequences(), grantWatermarks, profile);
         // Repeats of one single-event finding fold into one alert (issue 10, score/AlertGroupingFunction);
         // correlation's alerts already carry their own count.
         DataStream<Alert> grouped = AlertGroupingFunction.apply(alerts, config.grouping());
@@ -152,7 +163,7 @@ public final class Topology {
                 .uid(UID_UNDECODABLE_ALERTS)
                 .name("undecodable alerts");
         // Every alert passes here once, whatever made it: the single place alert documents are redacted of secrets.
-        DataStream<Alert> allAlerts = grouped.union(correlated.alerts(), undecodable)
+        DataStream<Alert> allAlerts = grouped.union(correlated.alerts(), undecodable, sequences)
                 .map(Redaction::alert)
                 .returns(Alert.class)
                 .uid(UID_REDACT_ALERTS)

@@ -30,6 +30,7 @@ import java.util.Locale;
  * @param grouping how repeats of one finding fold into one alert
  * @param startupCheckTimeout {@code startup.check-timeout}: how long {@link dev.cronsentinel.StartupChecks} waits for
  *     each Kafka cluster and Elasticsearch output before main() fails naming the key; 0 skips the check
+ * @param rbacSequences RBAC grant-then-workload sequences (keys under {@code correlation.rbac.})
  */
 public record JobConfig(
         String profile,
@@ -49,7 +50,8 @@ public record JobConfig(
         ElasticsearchSinkConfig elasticsearchOutput,
         ContextConfig context,
         GroupingConfig grouping,
-        Duration startupCheckTimeout) implements Serializable {
+        Duration startupCheckTimeout,
+        RbacSequenceConfig rbacSequences) implements Serializable {
 
     /** Default of {@code startup.check-timeout}: how long main() waits for each Kafka cluster and Elasticsearch. */
     public static final Duration DEFAULT_STARTUP_CHECK_TIMEOUT = Duration.ofSeconds(10);
@@ -108,7 +110,8 @@ public record JobConfig(
         }
         return new JobConfig(profile, rules, input, paths, output, outputPath, dlq, dlqPath,
                 DecoderConfig.from(c), ScoringConfig.from(c), EventTimeConfig.from(c), CorrelationConfig.from(c),
-                kafkaInput, kafkaOutput, elasticsearchOutput, ContextConfig.from(c), GroupingConfig.from(c), startupCheck);
+                kafkaInput, kafkaOutput, elasticsearchOutput, ContextConfig.from(c), GroupingConfig.from(c), startupCheck,
+                RbacSequenceConfig.from(c));
     }
 
     private static String oneOf(ConfigSource c, String key, String def, List<String> allowed) {

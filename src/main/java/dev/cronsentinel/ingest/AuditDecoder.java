@@ -11,6 +11,7 @@ import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.EventSource;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.RbacGrant;
 import dev.cronsentinel.model.UndecodableEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import java.io.IOException;
@@ -54,6 +55,14 @@ public final class AuditDecoder {
 
         /** A relevant write that could not be decoded (besides its dead letter), or evidence of a lenient read. */
         void undecodable(UndecodableEvent finding);
+
+        /**
+         * One subject of an accepted RBAC binding write (issue 19 item 1). Outputs that do not route grants (the
+         * decode benchmark, pure workload tests) count them as filtered.
+         */
+        default void grant(RbacGrant grant) {
+            filtered("rbac-grant");
+        }
     }
 
     /**
@@ -73,6 +82,7 @@ public final class AuditDecoder {
     private final PrunedTreeReader treeReader;
     private final AuditEventParser parser;
     private final EventClassifier classifier;
+    private final RbacGrantParser rbac;
     private final AksRecordsSplitter aks;
     private final CloudWatchLogsSplitter cloudWatch;
     /** The envelope entry being decoded, null outside one: events and dead letters name it. */
@@ -96,6 +106,7 @@ public final class AuditDecoder {
         this.treeReader = new PrunedTreeReader(factory, cfg.maxDepth());
         this.parser = new AuditEventParser(treeReader);
         this.classifier = new EventClassifier(cfg);
+        this.rbac = new RbacGrantParser(cfg);
         this.aks = new AksRecordsSplitter(factory);
         this.cloudWatch = new CloudWatchLogsSplitter(factory);
     }
@@ -212,7 +223,36 @@ public final class AuditDecoder {
                 return;
             }
         }
+        if (RbacGrantParser.isBindingEvent(root)) {
+            parseGrants(rec, b, off, len, !recheck, root, out);
+            return;
+        }
         parseAndClassify(rec, b, off, len, !recheck, root, out);
+    }
+
+    /**
+     * An RBAC binding write: its grants, never a workload event (the workload path does not see it). One the byte
+     * scan kept that cannot be read is a finding too, like a workload write.
+     */
+    private void parseGrants(RawAuditRecord rec, byte[] b, int off, int len, boolean knownRelevant, JsonNode root, Output out) {
+        RbacGrantParser.Result result;
+        try {
+            result = rbac.parse(root, rec.origin() + ":" + rec.position());
+        } catch (BadEventException e) {
+            deadLetterRelevant(rec, b, off, len, knownRelevant, false, dead(rec, b, off, len, len, e.reason(), e.getMessage()), out);
+            return;
+        } catch (RuntimeException e) {
+            deadLetterRelevant(rec, b, off, len, knownRelevant, false,
+                    dead(rec, b, off, len, len, "decoder-error", e.getClass().getSimpleName() + ": " + e.getMessage()), out);
+            return;
+        }
+        if (result.dropReason() != null) {
+            out.filtered(result.dropReason());
+            return;
+        }
+        for (RbacGrant grant : result.grants()) {
+            out.grant(grant);
+        }
     }
 
     /**
@@ -312,10 +352,10 @@ public final class AuditDecoder {
         JsonNode res = objectRef.get("resource");
         if (res != null && res.isTextual()) {
             String r = res.textValue();
-            if (!(r.equals("cronjobs") || r.equals("jobs") || r.equals("pods"))) {
+            if (!(r.equals("cronjobs") || r.equals("jobs") || r.equals("pods") || RbacGrantParser.isBinding(r))) {
                 return "resource";
             }
-            if (delete && r.equals("pods")) {
+            if (delete && (r.equals("pods") || RbacGrantParser.isBinding(r))) {
                 return "verb"; // only CronJob and Job deletes are kept (AuditPreFilter)
             }
         }

@@ -73,26 +73,9 @@ public final class AuditEventParser {
         String username = user == null ? null : text(user, "username", "user.username");
         List<String> groups = user == null ? List.of() : PodTemplateExtractor.strings(user, "groups", "user.groups");
 
-        String sourceIp = null;
-        JsonNode ips = root.get("sourceIPs");
-        if (ips != null && !ips.isNull()) {
-            if (!ips.isArray()) {
-                throw BadEventException.wrongType("sourceIPs", "an array of strings");
-            }
-            if (ips.size() > 0) {
-                if (!ips.get(0).isTextual()) {
-                    throw BadEventException.wrongType("sourceIPs[0]", "a string");
-                }
-                sourceIp = ips.get(0).textValue();
-            }
-        }
+        String sourceIp = sourceIp(root);
 
-        int code = 0;
-        JsonNode status = object(root, "responseStatus", "responseStatus");
-        if (status != null) {
-            Long c = PodTemplateExtractor.integer(status, "code", "responseStatus.code");
-            code = c == null ? 0 : (int) Math.max(0, Math.min(999, c));
-        }
+        int code = responseCode(root);
         JsonNode annotations = object(root, "annotations", "annotations");
         String decision = null;
         boolean truncated = false;
@@ -101,22 +84,8 @@ public final class AuditEventParser {
             truncated = "true".equals(stringish(annotations.get("audit.k8s.io/truncated")));
         }
 
-        String timestamp = firstText(root, "stageTimestamp", "requestReceivedTimestamp", "timestamp");
-        if (timestamp == null) {
-            JsonNode meta = root.get("metadata");
-            if (meta != null && meta.isObject()) {
-                timestamp = stringish(meta.get("creationTimestamp"));
-            }
-        }
-        if (timestamp == null) {
-            throw new BadEventException("missing-timestamp", "the event has no stageTimestamp, requestReceivedTimestamp or timestamp");
-        }
-        long eventTime;
-        try {
-            eventTime = AuditTimestamps.epochMillis(timestamp);
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw new BadEventException("bad-timestamp", "timestamp '" + bounded(timestamp) + "' is not RFC 3339");
-        }
+        String timestamp = timestamp(root);
+        long eventTime = epochMillis(timestamp);
 
         JsonNode request = root.get("requestObject");
         JsonNode response = root.get("responseObject");
@@ -261,6 +230,59 @@ public final class AuditEventParser {
             add(out, PodTemplateExtractor.extract("requestObject", "requestObject", request, resource));
         }
         return Collections.unmodifiableList(out);
+    }
+
+    /** The first of {@code sourceIPs}, null when there is none. Shared with {@link RbacGrantParser}. */
+    static String sourceIp(JsonNode root) throws BadEventException {
+        String sourceIp = null;
+        JsonNode ips = root.get("sourceIPs");
+        if (ips != null && !ips.isNull()) {
+            if (!ips.isArray()) {
+                throw BadEventException.wrongType("sourceIPs", "an array of strings");
+            }
+            if (ips.size() > 0) {
+                if (!ips.get(0).isTextual()) {
+                    throw BadEventException.wrongType("sourceIPs[0]", "a string");
+                }
+                sourceIp = ips.get(0).textValue();
+            }
+        }
+        return sourceIp;
+    }
+
+    /** {@code responseStatus.code}, clamped to 0..999; 0 when absent. */
+    static int responseCode(JsonNode root) throws BadEventException {
+        int code = 0;
+        JsonNode status = object(root, "responseStatus", "responseStatus");
+        if (status != null) {
+            Long c = PodTemplateExtractor.integer(status, "code", "responseStatus.code");
+            code = c == null ? 0 : (int) Math.max(0, Math.min(999, c));
+        }
+        return code;
+    }
+
+    /** The event's time as written: {@code stageTimestamp}, else the request's, else the object's creation. */
+    static String timestamp(JsonNode root) throws BadEventException {
+        String timestamp = firstText(root, "stageTimestamp", "requestReceivedTimestamp", "timestamp");
+        if (timestamp == null) {
+            JsonNode meta = root.get("metadata");
+            if (meta != null && meta.isObject()) {
+                timestamp = stringish(meta.get("creationTimestamp"));
+            }
+        }
+        if (timestamp == null) {
+            throw new BadEventException("missing-timestamp", "the event has no stageTimestamp, requestReceivedTimestamp or timestamp");
+        }
+        return timestamp;
+    }
+
+    /** {@code timestamp} in epoch millis, or {@code bad-timestamp}. */
+    static long epochMillis(String timestamp) throws BadEventException {
+        try {
+            return AuditTimestamps.epochMillis(timestamp);
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new BadEventException("bad-timestamp", "timestamp '" + bounded(timestamp) + "' is not RFC 3339");
+        }
     }
 
     /**

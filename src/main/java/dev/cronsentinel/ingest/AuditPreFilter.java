@@ -4,7 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The cheap verdict: decides from raw bytes, without building a JSON tree, whether an audit event can be
- * relevant (create/update/patch of cronjobs, jobs or pods, or delete of cronjobs or jobs, stage ResponseComplete,
+ * relevant (create/update/patch of cronjobs, jobs, pods, rolebindings or clusterrolebindings, or delete of cronjobs
+ * or jobs, stage ResponseComplete,
  * no subresource). Deletes are kept for correlation's lifecycle checks (hit-and-run, docs/CORRELATION.md); a
  * delete of a Pod is the Job controller's and the kubelet's daily noise and is dropped here.
  *
@@ -71,6 +72,8 @@ public final class AuditPreFilter {
     private static final byte[] V_CRONJOBS = ascii("cronjobs");
     private static final byte[] V_JOBS = ascii("jobs");
     private static final byte[] V_PODS = ascii("pods");
+    private static final byte[] V_ROLE_BINDINGS = ascii("rolebindings");
+    private static final byte[] V_CLUSTER_ROLE_BINDINGS = ascii("clusterrolebindings");
 
     private final int maxDepth;
     private byte[] buf;
@@ -81,6 +84,7 @@ public final class AuditPreFilter {
 
     // Whether the last objectRef read by scanObjectRef() named pods (their deletes are not ours).
     private boolean refIsPods;
+    private boolean refIsBinding;
 
     // Bounds of the last string value read by readString().
     private int strStart;
@@ -143,7 +147,7 @@ public final class AuditPreFilter {
         boolean objectRefSeen = false;
         boolean hasItems = false;
         boolean delete = false;
-        boolean podsRef = false;
+        boolean deleteNotKept = false;
         skipWs();
         if (pos < end && buf[pos] == '}') {
             return irrelevant("empty object");
@@ -186,7 +190,7 @@ public final class AuditPreFilter {
                     return v;
                 }
                 objectRefSeen = true;
-                podsRef = refIsPods;
+                deleteNotKept = refIsPods || refIsBinding; // only CronJob and Job deletes are kept
             } else if (equalsKey(keyStart, keyEnd, K_ITEMS)) {
                 // A batch's items are limited one by one when they are decoded; an item nested deeper than
                 // the limit must cost only itself, so their nesting is not limited here.
@@ -219,7 +223,7 @@ public final class AuditPreFilter {
                 }
                 skipValue(1);
             }
-            if (delete && podsRef) {
+            if (delete && deleteNotKept) {
                 return irrelevant("verb");
             }
             if (verbSeen && objectRefSeen && stageSeen) {
@@ -328,6 +332,7 @@ public final class AuditPreFilter {
         pos++;
         boolean resourceOk = false;
         refIsPods = false;
+        refIsBinding = false;
         skipWs();
         if (pos < end && buf[pos] == '}') {
             pos++;
@@ -342,11 +347,14 @@ public final class AuditPreFilter {
                 if (!readString()) {
                     return uncertain("objectRef.resource is not a plain string");
                 }
-                if (!(valueIs(V_CRONJOBS) || valueIs(V_JOBS) || valueIs(V_PODS))) {
+                // RBAC bindings too (issue 19 item 1): parsed into grants by RbacGrantParser, never into workloads.
+                boolean binding = valueIs(V_ROLE_BINDINGS) || valueIs(V_CLUSTER_ROLE_BINDINGS);
+                if (!(valueIs(V_CRONJOBS) || valueIs(V_JOBS) || valueIs(V_PODS) || binding)) {
                     return irrelevant("resource");
                 }
                 resourceOk = true;
                 refIsPods = valueIs(V_PODS);
+                refIsBinding = binding;
             } else if (equalsKey(keyStart, keyEnd, K_SUBRESOURCE)) {
                 if (!readString()) {
                     return uncertain("objectRef.subresource is not a plain string");

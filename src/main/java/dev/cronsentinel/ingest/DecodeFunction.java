@@ -3,6 +3,7 @@ package dev.cronsentinel.ingest;
 import dev.cronsentinel.config.DecoderConfig;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.RawAuditRecord;
+import dev.cronsentinel.model.RbacGrant;
 import dev.cronsentinel.model.UndecodableEvent;
 import dev.cronsentinel.model.WorkloadEvent;
 import dev.cronsentinel.runtime.JobMetrics;
@@ -22,8 +23,11 @@ import org.apache.flink.util.OutputTag;
  * <p>Relevant writes that could not be decoded go to a second side output, {@link #UNDECODABLE}, besides their
  * dead letter: the topology turns each into an {@code undecodable} alert.
  *
+ * <p>Subjects of RBAC binding writes go to a third side output, {@link #RBAC_GRANTS}, for the grant-then-workload
+ * sequences (correlate/GrantSequenceFunction).
+ *
  * <p>Metrics (group {@code cronsentinel}): {@code recordsIn}, {@code eventsDecoded}, {@code eventsFiltered},
- * {@code deadLettered}; {@code undecodableFindings}; {@code eventsFiltered} again per reason in the group {@code reason=<token>} (the stable
+ * {@code deadLettered}; {@code undecodableFindings}; {@code rbacGrants}; {@code eventsFiltered} again per reason in the group {@code reason=<token>} (the stable
  * tokens of docs/DETECTION.md: {@code verb}, {@code aks-category}, {@code eks-control-message}, ...).
  */
 public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEvent> {
@@ -35,6 +39,9 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
     /** Relevant workload writes that could not be decoded, and evidence of lenient reads (issue 16, row 4). */
     public static final OutputTag<UndecodableEvent> UNDECODABLE = new OutputTag<>("undecodable") {};
 
+    /** Subjects of accepted RBAC binding writes (issue 19 item 1): a stream of their own, off the workload path. */
+    public static final OutputTag<RbacGrant> RBAC_GRANTS = new OutputTag<>("rbac-grants") {};
+
     private final DecoderConfig config;
     private transient AuditDecoder decoder;
     private transient Counter recordsIn;
@@ -45,6 +52,7 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
     private transient MetricGroup metrics;
     private transient Counter deadLettered;
     private transient Counter undecodable;
+    private transient Counter grants;
     private transient Context ctx;
     private transient Collector<WorkloadEvent> out;
     private transient AuditDecoder.Output output;
@@ -64,6 +72,7 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
         metrics = group;
         deadLettered = group.counter("deadLettered");
         undecodable = group.counter("undecodableFindings");
+        grants = group.counter("rbacGrants");
         // One reusable callback: the decode path allocates nothing per irrelevant event.
         output = new AuditDecoder.Output() {
             @Override
@@ -88,6 +97,12 @@ public class DecodeFunction extends ProcessFunction<RawAuditRecord, WorkloadEven
             public void undecodable(UndecodableEvent finding) {
                 undecodable.inc();
                 ctx.output(UNDECODABLE, finding);
+            }
+
+            @Override
+            public void grant(RbacGrant grant) {
+                grants.inc();
+                ctx.output(RBAC_GRANTS, grant);
             }
         };
     }

@@ -19,7 +19,12 @@ public enum AlertKind {
      * malformed, past a limit, wrongly typed): the spec is unknown, the write is not ignored. Last, so the
      * ordinals of the kinds before it stay as they were.
      */
-    UNDECODABLE;
+    UNDECODABLE,
+    /**
+     * A sensitive RBAC grant followed, within {@code correlation.rbac.window}, by a CronJob/Job/Pod write by its
+     * subject or grantor, or running under the service account it was granted to. Last, like UNDECODABLE.
+     */
+    SEQUENCE;
 
     /** The wire name: alert JSON writes enums through {@code toString()}. */
     @Override

@@ -91,7 +91,8 @@ public record WorkloadEvent(
 
     /**
      * This event as the stages after scoring need it: each pod template keeps its path, its pod-level flags and
-     * its containers' paths, names and images (per-actor context and alert documents read images); commands,
+     * its containers' paths, names and images (per-actor context and alert documents read images) and its service
+     * account (the RBAC sequences key by it); commands,
      * env, volumes and security contexts are dropped, their findings already live in the signals' evidence.
      * Why: every relevant event crosses several keyed exchanges after scoring (context, correlation,
      * grouping), each a serialization, and the env and command lists are most of its bytes.
@@ -107,8 +108,9 @@ public record WorkloadEvent(
                 containers.add(new ContainerSpec(c.path(), c.name(), c.image(), List.of(), List.of(), List.of(), null, null,
                         null, null, List.of(), List.of()));
             }
+            // The service account stays: the RBAC sequences key a workload by the account it runs under (issue 19).
             slim.add(new PodTemplate(t.source(), t.path(), t.hostNetwork(), t.hostPID(), t.hostIPC(), t.runAsUser(),
-                    t.runAsNonRoot(), containers, List.of()));
+                    t.runAsNonRoot(), containers, List.of(), t.serviceAccountName(), null, null, null, null));
         }
         return new WorkloadEvent(auditId, eventTime, timestamp, verb, resource, namespace, name, uid, username, groups,
                 userAgent, sourceIp, responseCode, decision, level, truncated, ownerKind, ownerName, ownerUid, jobNameLabel,

@@ -119,7 +119,8 @@ class HostileInputFuzzTest {
     /**
      * Issue 16: a record the byte pre-filter classifies as a relevant workload write ends as an event (which
      * is scored, and alerts when it should) or, when anything later fails, as an undecodable finding, which
-     * becomes an alert: never only as a dead letter. Every undecodable finding writes as an alert.
+     * becomes an alert: never only as a dead letter (an RBAC binding write, issue 19, ends as its grants instead of
+     * an event). Every undecodable finding writes as an alert.
      */
     @Property(edgeCases = EdgeCasesMode.NONE)
     void aRelevantEventEndsAsAnEventOrAnUndecodableFindingNeverOnlyAsADeadLetter(@ForAll("records") Hostile input) {
@@ -127,7 +128,8 @@ class HostileInputFuzzTest {
         boolean relevant = new AuditPreFilter(AuditDecoder.MAX_TOKEN_DEPTH).classify(bytes) == AuditPreFilter.Verdict.RELEVANT;
         TestData.Decoded d = new TestData.Decoded();
         decoder.decode(new RawAuditRecord("fuzz", 1, bytes), d);
-        String outcome = !relevant ? "not relevant" : !d.events.isEmpty() ? "event" : !d.undecodable.isEmpty() ? "undecodable" : "filtered";
+        String outcome = !relevant ? "not relevant" : !d.events.isEmpty() ? "event" : !d.grants.isEmpty() ? "grant"
+                : !d.undecodable.isEmpty() ? "undecodable" : "filtered";
         Statistics.label("relevant outcome").collect(outcome);
         Statistics.label("relevant outcome").coverage(c -> {
             c.check("event").percentage(p -> p > 5);
@@ -137,7 +139,7 @@ class HostileInputFuzzTest {
             assertThat(d.undecodable).as("undecodable findings of %s (dead letters %s)", input, d.deadLetters).isNotEmpty();
         }
         if (relevant) {
-            assertThat(d.events.size() + d.undecodable.size() + d.filtered.size()).as("outcomes of %s", input).isPositive();
+            assertThat(d.events.size() + d.grants.size() + d.undecodable.size() + d.filtered.size()).as("outcomes of %s", input).isPositive();
         }
         for (dev.cronsentinel.model.UndecodableEvent u : d.undecodable) {
             Alert a = AlertFactory.fromUndecodable(u, "default", "v");

@@ -81,6 +81,7 @@ public final class TestData {
         public final List<DeadLetter> deadLetters = new ArrayList<>();
         public final List<String> filtered = new ArrayList<>();
         public final List<dev.cronsentinel.model.UndecodableEvent> undecodable = new ArrayList<>();
+        public final List<dev.cronsentinel.model.RbacGrant> grants = new ArrayList<>();
 
         @Override
         public void event(WorkloadEvent event) {
@@ -102,8 +103,13 @@ public final class TestData {
             undecodable.add(finding);
         }
 
+        @Override
+        public void grant(dev.cronsentinel.model.RbacGrant grant) {
+            grants.add(grant);
+        }
+
         public int total() {
-            return events.size() + deadLetters.size() + filtered.size();
+            return events.size() + deadLetters.size() + filtered.size() + grants.size();
         }
     }
 

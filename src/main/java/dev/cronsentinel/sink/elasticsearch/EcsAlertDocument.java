@@ -326,6 +326,8 @@ public final class EcsAlertDocument {
                 return "CronSentinel: suspicious CronJob or Job spawned Jobs and Pods";
             case ORPHAN:
                 return "CronSentinel: suspicious spawned Job or Pod whose root was not seen";
+            case SEQUENCE:
+                return "CronSentinel: sensitive RBAC grant followed by a CronJob, Job or Pod write";
             case COMPAT:
                 return "CronSentinel: seed query match (" + (profile == null ? "compat" : profile) + ")";
             default:

@@ -177,10 +177,10 @@ public final class HuntMain {
                     done.get(interval.toMillis(), TimeUnit.MILLISECONDS);
                     break;
                 } catch (TimeoutException stillRunning) {
-                    HuntProgress.print(err, progress.snapshot(false), terminal, false);
+                    HuntProgress.print(err, progress.snapshot(), terminal, false);
                 }
             }
-            HuntProgress.Snapshot end = progress.snapshot(true);
+            HuntProgress.Snapshot end = progress.snapshot();
             HuntProgress.print(err, end, terminal, true);
 
             List<Alert> found = HuntSummary.finalVersions(alerts.received()).stream()

@@ -66,7 +66,7 @@ public final class HuntMain {
         boolean terminal = System.console() != null;
         Result result;
         try {
-            result = run(options, env, System.err, terminal, terminal ? Duration.ofMillis(500) : Duration.ofSeconds(10));
+            result = run(options, env, System.err, terminal, terminal ? Duration.ofMillis(500) : Duration.ofSeconds(5));
         } catch (ConfigException e) {
             System.err.println("hunt: " + e.getMessage());
             System.exit(2);

@@ -155,11 +155,12 @@ public final class HuntProgress {
         for (Map.Entry<String, Long> file : totals.entrySet()) {
             LongAdder seen = counters.bytesByFile.get(file.getKey());
             long b = Math.min(file.getValue(), seen == null ? 0 : seen.sum());
-            read += b;
             // The last line may lack its newline: one byte short is the whole file.
             if (b >= file.getValue() - 1) {
+                b = file.getValue();
                 filesRead++;
             }
+            read += b;
         }
         return new Snapshot(read, totalBytes, filesRead, totals.size(), counters.records.sum(), alertsSoFar.getAsLong(),
                 (System.nanoTime() - startNanos) / 1_000_000);

@@ -13,9 +13,10 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 /**
  * The hunt's sink: it keeps what the topology emits in this JVM, where {@link HuntMain} reads it while the job
  * runs (alerts so far) and after it ended (summary, report). It only works on an embedded cluster in the same
- * JVM, which is how a hunt runs; the instance carries only a run id into the job graph.
+ * JVM, which is how a hunt runs (and how MiniCluster tests run: their CollectingSink is this one); the instance
+ * carries only a run id into the job graph.
  */
-public final class HuntCollector<T> implements Sink<T> {
+public class HuntCollector<T> implements Sink<T> {
     private static final long serialVersionUID = 1L;
     private static final Map<String, List<Object>> RUNS = new ConcurrentHashMap<>();
 
@@ -27,7 +28,7 @@ public final class HuntCollector<T> implements Sink<T> {
 
     /** Everything received so far, in arrival order. */
     @SuppressWarnings("unchecked")
-    public List<T> received() {
+    public final List<T> received() {
         return new ArrayList<>((List<T>) (List<?>) RUNS.getOrDefault(id, List.of()));
     }
 

@@ -39,6 +39,7 @@ work="$(work_dir)"
 ensure_build "$work"
 mkdir -p "$work/tmp"
 cd "$root"
-exec java "${java_opens[@]}" -Xmx1g -Djava.io.tmpdir="$work/tmp" \
+# conf/flink/config.yaml (or FLINK_CONF_DIR's) is applied, with checkpoints under the work dir (LocalFlinkConfiguration).
+exec java "${java_opens[@]}" -Xmx1g -Djava.io.tmpdir="$work/tmp" -Dcronsentinel.work-dir="$work" \
   -Dlog4j.configurationFile="$root/conf/log4j2-local.properties" \
   -cp "$job_cp" dev.cronsentinel.hunt.HuntMain --config="$root/conf/cronsentinel.yaml" "${args[@]}"

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -58,10 +57,10 @@ public final class HuntMain {
             System.exit(2);
             return;
         }
-        Configuration flink = new Configuration();
-        // As conf/flink/config.yaml sets them for production: no Kryo fallback, no copies between chained operators.
-        flink.set(PipelineOptions.GENERIC_TYPES, false);
-        flink.set(PipelineOptions.OBJECT_REUSE, true);
+        // Production's Flink settings (state backend, checkpointing, restarts, no Kryo, object reuse), local paths.
+        String confDir = System.getenv().getOrDefault("FLINK_CONF_DIR", "conf/flink");
+        Configuration flink = LocalFlinkConfiguration.load(Path.of(confDir),
+                Path.of(System.getProperty("cronsentinel.work-dir", System.getProperty("java.io.tmpdir"))));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         boolean terminal = System.console() != null;
         Result result;

@@ -6,29 +6,26 @@
 #   scripts/run-local.sh path/to/audit.log        # your own file or directory (.gz works)
 #   scripts/run-local.sh audit.log --detection.profile=splunk   # any config override
 #
-# Needs Java 17 and Maven; the first run downloads the dependencies from Maven Central.
+# The job's classes are built once into the work directory and reused while src/main and pom.xml are unchanged
+# (scripts/local-build.sh; nothing is written into the checkout outside target/). Needs Java 17 and Maven; the
+# first run downloads the dependencies from Maven Central. For a bounded hunt with progress and a report, see
+# scripts/hunt.sh.
 set -euo pipefail
+# shellcheck source=scripts/local-build.sh
+source "$(dirname "$0")/local-build.sh"
 
 input="${1:-}"
 if [[ -n "$input" && "$input" != --* ]]; then
   shift
   input="$(cd "$(dirname "$input")" && pwd)/$(basename "$input")"
 else
-  input=""
+  input="$root/samples/audit.log"
 fi
-cd "$(dirname "$0")/.."
-input="${input:-$PWD/samples/audit.log}"
 
-mvn -q -B -Dstyle.color=never -DskipTests compile dependency:build-classpath \
-  -Dmdep.includeScope=compile -Dmdep.outputFile=target/local-classpath.txt >&2
-
-opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED \
---add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED \
---add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED"
-
-# shellcheck disable=SC2086
-exec java $opens -Xmx1g -Dlog4j.configurationFile="$PWD/conf/log4j2-local.properties" \
-  -cp "target/classes:$(cat target/local-classpath.txt)" dev.cronsentinel.CronSentinelJob \
-  --config conf/cronsentinel.yaml --input.file.paths="$input" "$@"
+work="$(work_dir)"
+ensure_build "$work"
+mkdir -p "$work/tmp"
+cd "$root"
+exec java "${java_opens[@]}" -Xmx1g -Djava.io.tmpdir="$work/tmp" -Dlog4j.configurationFile="$root/conf/log4j2-local.properties" \
+  -cp "$job_cp" dev.cronsentinel.CronSentinelJob \
+  --config "$root/conf/cronsentinel.yaml" --input.file.paths="$input" "$@"

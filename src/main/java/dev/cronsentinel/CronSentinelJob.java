@@ -99,7 +99,7 @@ public final class CronSentinelJob {
         kafka.checkAgainstCheckpointing(Duration.ofMillis(env.getCheckpointConfig().getCheckpointInterval()));
     }
 
-    static DataStream<RawAuditRecord> source(StreamExecutionEnvironment env, JobConfig config) {
+    public static DataStream<RawAuditRecord> source(StreamExecutionEnvironment env, JobConfig config) {
         switch (config.inputType()) {
             case "file":
                 org.apache.flink.core.fs.Path[] paths = config.inputPaths().stream()

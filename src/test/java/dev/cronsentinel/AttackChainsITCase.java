@@ -11,7 +11,6 @@ import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.model.ScoredEvent;
-import dev.cronsentinel.testing.CollectingSink;
 import dev.cronsentinel.testing.Pipelines;
 import dev.cronsentinel.testing.TestData;
 import java.util.ArrayList;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,17 +46,10 @@ class AttackChainsITCase {
     static void runTheJobOverTheFixture() throws Exception {
         expected = new ObjectMapper().readTree(TestData.resource(AttackChainFixture.EXPECTED).toFile());
         JobConfig config = Pipelines.jobConfig("input.file.paths", TestData.resource(AttackChainFixture.FIXTURE).toString());
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<DeadLetter> dead = new CollectingSink<>();
-        CollectingSink<ScoredEvent> lateEvents = new CollectingSink<>();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());
-        env.setParallelism(2);
-        Topology.Streams streams = Topology.build(env, CronSentinelJob.source(env, config), new Topology.Sinks(alerts, dead), config);
-        streams.lateForCorrelation().sinkTo(lateEvents).uid("test-late-sink").name("late events (test)");
-        env.execute("attack chains");
-        emitted = alerts.results();
-        deadLetters = dead.results();
-        late = lateEvents.results();
+        Pipelines.FileRun run = Pipelines.runFiles(config, "attack chains");
+        emitted = run.alerts();
+        deadLetters = run.deadLetters();
+        late = run.lateForCorrelation();
     }
 
     @Test

@@ -2,14 +2,11 @@ package dev.cronsentinel;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cronsentinel.config.JobConfig;
 import dev.cronsentinel.model.Alert;
-import dev.cronsentinel.model.DeadLetter;
 import dev.cronsentinel.sink.AlertJson;
-import dev.cronsentinel.testing.CollectingSink;
 import dev.cronsentinel.testing.KafkaBrokerExtension;
 import dev.cronsentinel.testing.ManagedEnvelopes;
 import dev.cronsentinel.testing.ManagedEnvelopes.Form;
@@ -24,7 +21,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -113,13 +109,7 @@ class EnvelopeParityITCase {
     }
 
     private static List<Alert> execute(JobConfig config, String name) throws Exception {
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<DeadLetter> dead = new CollectingSink<>();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());
-        env.setParallelism(2);
-        Topology.build(env, CronSentinelJob.source(env, config), new Topology.Sinks(alerts, dead), config);
-        env.execute("envelope parity " + name);
-        return alerts.results();
+        return Pipelines.runFiles(config, "envelope parity " + name).alerts();
     }
 
     private static boolean later(Alert a, Alert than) {

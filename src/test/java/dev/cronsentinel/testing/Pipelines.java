@@ -1,13 +1,20 @@
 package dev.cronsentinel.testing;
 
+import dev.cronsentinel.CronSentinelJob;
+import dev.cronsentinel.Topology;
 import dev.cronsentinel.config.ConfigSource;
 import dev.cronsentinel.config.JobConfig;
+import dev.cronsentinel.model.Alert;
+import dev.cronsentinel.model.DeadLetter;
+import dev.cronsentinel.model.ScoredEvent;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 
 /** Shared set-up of MiniCluster tests: parallelism 2, no Kryo fallback, config from conf/ plus overrides. */
@@ -46,6 +53,25 @@ public final class Pipelines {
         JobConfig cfg = JobConfig.from(src);
         src.assertAllKeysUsed();
         return cfg;
+    }
+
+    /** What one bounded run of the production topology wrote: its alerts, dead letters and late events. */
+    public record FileRun(List<Alert> alerts, List<DeadLetter> deadLetters, List<ScoredEvent> lateForCorrelation) {}
+
+    /**
+     * Runs the production topology over the config's file input, at parallelism 2 on the test's MiniCluster,
+     * with collecting sinks, until the input ends.
+     */
+    public static FileRun runFiles(JobConfig config, String jobName) throws Exception {
+        CollectingSink<Alert> alerts = new CollectingSink<>();
+        CollectingSink<DeadLetter> dead = new CollectingSink<>();
+        CollectingSink<ScoredEvent> late = new CollectingSink<>();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfig());
+        env.setParallelism(2);
+        Topology.Streams streams = Topology.build(env, CronSentinelJob.source(env, config), new Topology.Sinks(alerts, dead), config);
+        streams.lateForCorrelation().sinkTo(late).uid("test-late-sink").name("late events (test)");
+        env.execute(jobName);
+        return new FileRun(alerts.results(), dead.results(), late.results());
     }
 
     public static Path sample() {
